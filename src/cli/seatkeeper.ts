@@ -1,0 +1,85 @@
+// The `seatkeeper` command: serve, migrate, operator-token, demo.
+import { Command } from "commander";
+import { ConfigError, loadConfig, type Config } from "../config.js";
+import { DataDirLockedError, migrateDownAll, migrateToLatest, openDatabase } from "../store/database.js";
+import { createOperatorToken } from "../services/auth.service.js";
+import { isDatabaseEmpty, seedDemo } from "../services/demo.service.js";
+import { serve } from "./serve.js";
+
+function config(): Config {
+  return loadConfig();
+}
+
+async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config());
+  try {
+    return await run(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command()
+  .name("seatkeeper")
+  .description("Seatkeeper: named and concurrent seats, shared sessions and a fair wait queue")
+  .showHelpAfterError();
+
+program
+  .command("serve")
+  .description("migrate, seed the demo when SEATKEEPER_DEMO=1 on an empty database, and serve the API and admin center")
+  .action(async () => {
+    const server = await serve(config());
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+
+program
+  .command("migrate")
+  .description("apply every pending migration (exits non-zero on failure)")
+  .option("--down", "revert every migration (drops all data)")
+  .action(async (options: { down?: boolean }) => {
+    await withDatabase(async ({ db }) => {
+      const result = options.down ? await migrateDownAll(db) : await migrateToLatest(db);
+      const done = result.results ?? [];
+      if (done.length === 0) console.log("Nothing to migrate: the database is up to date.");
+      for (const r of done) console.log(`${r.direction === "Up" ? "applied" : "reverted"} ${r.migrationName}`);
+    });
+  });
+
+program
+  .command("operator-token")
+  .description("create an operator token (stored hashed; printed once)")
+  .option("--name <name>", "a label for the token", "operator")
+  .action(async (options: { name: string }) => {
+    await withDatabase(async ({ db }) => {
+      await migrateToLatest(db);
+      const { id, token } = await createOperatorToken(db, options.name);
+      console.log(`Operator token ${id} (shown only now; keep it safe):`);
+      console.log(token);
+    });
+  });
+
+program
+  .command("demo")
+  .description("seed the demo account on an empty database")
+  .action(async () => {
+    await withDatabase(async ({ db }) => {
+      await migrateToLatest(db);
+      if (!(await isDatabaseEmpty(db))) {
+        console.log("The database already has accounts; the demo is seeded only on an empty database.");
+        return;
+      }
+      const demo = await seedDemo(db);
+      console.log(`Demo sign-in: ${demo.email} / ${demo.password}`);
+    });
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) console.error(error.message);
+  else console.error(error instanceof Error ? `seatkeeper: ${error.message}` : error);
+  process.exit(1);
+});

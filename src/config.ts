@@ -1,0 +1,79 @@
+// The only file that reads process.env. Parsed once, validated, frozen.
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_DATA_DIR = "./data";
+export const DEFAULT_SWEEP_INTERVAL_MS = 1000;
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** `postgres://…` for PostgreSQL; undefined means the embedded PGlite database. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** An operator bearer token accepted over HTTP in addition to stored ones. */
+  readonly operatorToken: string | undefined;
+  readonly demo: boolean;
+  readonly logLevel: LogLevel;
+  /** How often this process looks for expired leases and stale sessions. */
+  readonly sweepIntervalMs: number;
+  /** Trust X-Forwarded-For (behind a load balancer) for client addresses. */
+  readonly trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  throw new ConfigError(name, `must be 1 or 0, got "${raw}"`);
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://");
+  }
+  const operatorToken = env.SEATKEEPER_OPERATOR_TOKEN || undefined;
+  if (operatorToken !== undefined && operatorToken.length < 16) {
+    throw new ConfigError("SEATKEEPER_OPERATOR_TOKEN", "must be at least 16 characters long");
+  }
+  const logLevel = (env.LOG_LEVEL || "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  }
+  const host = env.HOST || DEFAULT_HOST;
+  return Object.freeze({
+    port: integer(env, "PORT", DEFAULT_PORT, 0, 65535),
+    host,
+    databaseUrl,
+    dataDir: env.SEATKEEPER_DATA_DIR || DEFAULT_DATA_DIR,
+    operatorToken,
+    demo: flag(env, "SEATKEEPER_DEMO", false),
+    logLevel,
+    sweepIntervalMs: integer(env, "SEATKEEPER_SWEEP_INTERVAL_MS", DEFAULT_SWEEP_INTERVAL_MS, 50, 60_000),
+    trustProxy: flag(env, "SEATKEEPER_TRUST_PROXY", false),
+  });
+}

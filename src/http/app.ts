@@ -1,0 +1,85 @@
+// Builds the Seatkeeper HTTP app, read top to bottom: framework plugins, then our
+// cross-cutting plugins (validation, errors, auth, idempotency, metrics), then routes.
+// Listening is separate (src/cli/serve.ts), so tests use app.inject().
+import Fastify from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { Config } from "../config.js";
+import type { Db } from "../store/database.js";
+import { pickLanguage, type Language } from "../domain/messages.js";
+import { newId } from "../domain/ids.js";
+import { installValidators } from "./plugins/validation.js";
+import { installErrorHandling } from "./plugins/errors.js";
+import { installAuth } from "./plugins/auth.js";
+import { installIdempotency } from "./plugins/idempotency.js";
+import { createMetrics, installMetrics } from "./plugins/metrics.js";
+import { findWebDist, installAdminCenter } from "./plugins/admin-center.js";
+import * as ops from "./routes/ops.js";
+import * as products from "./routes/api/v1/products.js";
+import * as accounts from "./routes/api/v1/accounts.js";
+import * as auth from "./routes/api/v1/auth.js";
+import * as users from "./routes/api/v1/users.js";
+import * as account from "./routes/api/v1/account.js";
+
+export const BODY_LIMIT = 1024 * 1024;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    lang: Language;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  /** false in tests that want quiet output. */
+  logger?: boolean;
+}
+
+export async function buildApp({ config, db, logger = true }: AppOptions) {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    genReqId: () => newId("req" as never),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest("lang", "en");
+  app.addHook("onRequest", async (request) => {
+    request.lang = pickLanguage(request.headers["accept-language"]);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Seatkeeper API", version: "1.0.0", description: "Named and concurrent seats, shared sessions, a fair wait queue." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  // JSON only (CSV import registers its own parser): any other body is a 415.
+  app.removeContentTypeParser("text/plain");
+  installValidators(app);
+  installErrorHandling(app, BODY_LIMIT);
+  installAuth(app, db, config.operatorToken);
+  installIdempotency(app, db);
+  const metrics = createMetrics();
+  installMetrics(app, metrics);
+
+  const deps = { db, config };
+  ops.register(app, deps, metrics);
+  app.get("/openapi.json", { config: { access: { auth: "public" } }, schema: { hide: true } }, async () => app.swagger());
+  products.register(app, deps);
+  accounts.register(app, deps);
+  auth.register(app, deps);
+  users.register(app, deps);
+  account.register(app, deps);
+
+  const webDist = findWebDist();
+  if (webDist) await installAdminCenter(app, webDist);
+
+  return app;
+}

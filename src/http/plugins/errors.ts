@@ -1,0 +1,38 @@
+// The one error handler: expected refusals become problem+json with their code; framework
+// errors (bad JSON, size, content type) map to ours; anything else is a 500 that says
+// nothing about internals and is logged with the request id.
+import type { FastifyError, FastifyInstance } from "fastify";
+import { DomainError } from "../../domain/errors.js";
+import { problem, sendProblem } from "../problem.js";
+import { fieldErrors } from "./validation.js";
+
+const FRAMEWORK_CODES: Record<string, "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE"> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "VALIDATION_FAILED",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "VALIDATION_FAILED",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "VALIDATION_FAILED",
+  FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  FST_ERR_CTP_INVALID_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+};
+
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
+    if (error instanceof DomainError) {
+      return sendProblem(reply, problem(request, error.code, error.params, error.extra, error.errors), error.retryAfter);
+    }
+    if (error.validation) {
+      return sendProblem(reply, problem(request, "VALIDATION_FAILED", {}, {}, fieldErrors(error.validation as never, error.validationContext, request.lang)));
+    }
+    const mapped = error.code ? FRAMEWORK_CODES[error.code] : undefined;
+    if (mapped === "VALIDATION_FAILED") {
+      return sendProblem(reply, problem(request, mapped, {}, {}, [{ field: "body", message: error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "is empty" : "is not valid JSON" }]));
+    }
+    if (mapped === "PAYLOAD_TOO_LARGE") return sendProblem(reply, problem(request, mapped, { limit: `${Math.round(bodyLimit / 1024 / 1024)} MiB` }));
+    if (mapped) return sendProblem(reply, problem(request, mapped, { expected: "application/json" }));
+    if (error.statusCode === 429) return sendProblem(reply, problem(request, "RATE_LIMITED", { seconds: 1 }), 1);
+    request.log.error({ err: error }, "unhandled error");
+    return sendProblem(reply, problem(request, "INTERNAL"));
+  });
+
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(request, "NOT_FOUND", { what: "route" })));
+}

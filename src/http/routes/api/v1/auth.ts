@@ -1,0 +1,43 @@
+import { Type } from "typebox";
+import { login, logout } from "../../../../services/auth.service.js";
+import { userSummaryView } from "../../../../services/views.js";
+import { principalOf } from "../../../plugins/auth.js";
+import { StringEnum, UserSummary, problems, NoContent } from "../../../schemas.js";
+import type { App, RouteDeps } from "../../../types.js";
+
+const SeatNotice = Type.Object({ product: Type.String(), code: Type.Literal("ALL_SHARED_SEATS_IN_USE"), message: Type.String() });
+
+export function register(app: App, { db }: RouteDeps): void {
+  app.post("/api/v1/auth/login", {
+    config: { access: { auth: "public" } },
+    schema: {
+      tags: ["sign-in"],
+      summary: "Sign in; agent apps say which app they are",
+      body: Type.Object(
+        {
+          email: Type.String({ minLength: 1, maxLength: 254 }),
+          password: Type.String({ minLength: 1, maxLength: 200 }),
+          app: Type.Optional(StringEnum(["desktop", "mobile"])),
+        },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Object({ token: Type.String(), user: UserSummary, seatNotices: Type.Array(SeatNotice) }),
+        ...problems(400, 401, 429),
+      },
+    },
+    handler: async (request) => {
+      const { token, user } = await login(db, request.body, request.ip);
+      return { token, user: userSummaryView(user), seatNotices: [] };
+    },
+  });
+
+  app.post("/api/v1/auth/logout", {
+    config: { access: { auth: "any" } },
+    schema: { tags: ["sign-in"], summary: "Revoke the token; agent apps' pending support sessions end", response: { 204: NoContent, ...problems(401) } },
+    handler: async (request, reply) => {
+      await logout(db, principalOf(request));
+      return reply.code(204).send(null);
+    },
+  });
+}

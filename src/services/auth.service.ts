@@ -1,0 +1,85 @@
+import { DomainError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import type { Db } from "../store/database.js";
+import { findUser, findUserByEmail } from "../store/user.repository.js";
+import { findActiveToken, insertToken, revokeToken } from "../store/token.repository.js";
+import { deleteLoginFailure, failuresByEmail, failuresByIp, recordLoginFailure } from "../store/login-throttle.repository.js";
+import { DUMMY_PASSWORD_HASH, hashToken, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
+import type { Principal } from "./context.js";
+
+export const MAX_FAILURES_PER_EMAIL = 5;
+export const EMAIL_WINDOW_MS = 15 * 60_000;
+export const MAX_FAILURES_PER_IP = 30;
+export const IP_WINDOW_MS = 60_000;
+
+export type AgentApp = "desktop" | "mobile";
+
+function retryAfterSeconds(oldest: Date | null, windowMs: number, now: number): number {
+  if (!oldest) return 1;
+  return Math.max(1, Math.ceil((oldest.getTime() + windowMs - now) / 1000));
+}
+
+/**
+ * Signs a user in. Each attempt first records itself as a failure and then counts the
+ * window, so that concurrent guesses cannot all slip under the limit; a success (or a
+ * refusal by the limit itself) takes its record back: successful sign-ins never count.
+ */
+export async function login(db: Db, input: { email: string; password: string; app?: AgentApp }, clientIp: string) {
+  const emailLower = input.email.toLowerCase();
+  const now = Date.now();
+  const attemptId = await recordLoginFailure(db, emailLower, clientIp);
+  const [byEmail, byIp] = await Promise.all([
+    failuresByEmail(db, emailLower, new Date(now - EMAIL_WINDOW_MS)),
+    failuresByIp(db, clientIp, new Date(now - IP_WINDOW_MS)),
+  ]);
+  if (byEmail.count > MAX_FAILURES_PER_EMAIL || byIp.count > MAX_FAILURES_PER_IP) {
+    await deleteLoginFailure(db, attemptId);
+    const seconds = byEmail.count > MAX_FAILURES_PER_EMAIL
+      ? retryAfterSeconds(byEmail.oldest, EMAIL_WINDOW_MS, now)
+      : retryAfterSeconds(byIp.oldest, IP_WINDOW_MS, now);
+    throw new DomainError("RATE_LIMITED", { seconds }, {}, [], seconds);
+  }
+
+  const user = await findUserByEmail(db, emailLower);
+  const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !ok || !user.active) throw new DomainError("INVALID_CREDENTIALS");
+  await deleteLoginFailure(db, attemptId);
+
+  const token = newSecretToken("skt");
+  await insertToken(db, {
+    tokenHash: hashToken(token),
+    id: newId("tok"),
+    kind: "user",
+    accountId: user.account_id,
+    userId: user.id,
+    name: null,
+    app: input.app ?? null,
+  });
+  return { token, user };
+}
+
+export async function logout(db: Db, principal: Principal): Promise<void> {
+  await revokeToken(db, principal.tokenId);
+}
+
+/**
+ * Resolves a bearer token to who is calling, as they are now: a revoked token, a deleted
+ * or inactive user is no one.
+ */
+export async function authenticate(db: Db, token: string, operatorToken: string | undefined): Promise<Principal | null> {
+  if (operatorToken !== undefined && sameSecret(token, operatorToken)) return { kind: "operator", tokenId: "operator-env" };
+  const row = await findActiveToken(db, hashToken(token));
+  if (!row) return null;
+  if (row.kind === "operator") return { kind: "operator", tokenId: row.id };
+  if (row.kind === "scim") return { kind: "scim", tokenId: row.id, accountId: row.account_id!, name: row.name ?? "SCIM" };
+  const user = await findUser(db, row.account_id!, row.user_id!);
+  if (!user || !user.active) return null;
+  return { kind: "user", tokenId: row.id, accountId: user.account_id, user, app: row.app };
+}
+
+export async function createOperatorToken(db: Db, name: string): Promise<{ id: string; token: string }> {
+  const token = newSecretToken("sko");
+  const id = newId("tok");
+  await insertToken(db, { tokenHash: hashToken(token), id, kind: "operator", accountId: null, userId: null, name, app: null });
+  return { id, token };
+}

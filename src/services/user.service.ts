@@ -1,0 +1,249 @@
+import { checkAccountGuards, checkUserChange, type Role } from "../domain/access.js";
+import { DomainError, notFound, validationFailed } from "../domain/errors.js";
+import { isId, newId } from "../domain/ids.js";
+import type { SeatType } from "../domain/seat-rules.js";
+import type { Db } from "../store/database.js";
+import { insertAudit } from "../store/audit.repository.js";
+import { lockAccount } from "../store/account.repository.js";
+import { decodeCursor, toPage } from "../store/pagination.js";
+import { deleteNamedAssignments, listAssignments } from "../store/seat.repository.js";
+import { revokeUserTokens } from "../store/token.repository.js";
+import {
+  countGuards, deleteUser as deleteUserRow, findUser, insertUser, listUsers as listUserRows, lockUser, updateUser as updateUserRow,
+  type UserChange,
+} from "../store/user.repository.js";
+import type { UserRow } from "../store/schema.js";
+import { auditActor, type Principal } from "./context.js";
+import { hashPassword } from "./crypto.js";
+import { requireProduct } from "./product.service.js";
+import { userView } from "./views.js";
+
+export function accountOf(principal: Principal): string {
+  if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
+  return principal.accountId;
+}
+
+/** The acting user's role and privileges; SCIM provisioning acts as an admin of its account. */
+function actorShape(principal: Principal) {
+  if (principal.kind === "user") return principal.user;
+  return { role: "admin" as Role, privileges: [] as string[] };
+}
+
+export async function userWithSeats(db: Db, user: UserRow) {
+  return userView(user, await listAssignments(db, user.account_id, [user.id]));
+}
+
+export async function requireUser(db: Db, accountId: string, id: string): Promise<UserRow> {
+  const user = isId("usr", id) ? await findUser(db, accountId, id) : undefined;
+  if (!user) throw notFound("user");
+  return user;
+}
+
+export interface ListUsersQuery {
+  seat?: string;
+  q?: string;
+  role?: Role;
+  active?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listUsers(db: Db, principal: Principal, query: ListUsersQuery) {
+  const accountId = accountOf(principal);
+  let seat: { productId: string; type: SeatType } | undefined;
+  if (query.seat !== undefined) {
+    const match = /^([a-z0-9][a-z0-9-]*):(named|concurrent)$/.exec(query.seat);
+    if (!match) throw validationFailed("seat", "must look like <product>:named or <product>:concurrent");
+    seat = { productId: (await requireProduct(db, match[1])).id, type: match[2] as SeatType };
+  }
+  const after = decodeCursor(query.cursor, 2);
+  const rows = await listUserRows(db, accountId, {
+    seat,
+    q: query.q,
+    role: query.role,
+    active: query.active,
+    after: after && { name: String(after[0]), id: String(after[1]) },
+    limit: query.limit,
+  });
+  const page = toPage(rows, query.limit, (u) => [u.name, u.id], (u) => u);
+  const seats = await listAssignments(db, accountId, page.items.map((u) => u.id));
+  return { items: page.items.map((u) => userView(u, seats)), nextCursor: page.nextCursor };
+}
+
+export async function getUser(db: Db, principal: Principal, id: string) {
+  return userWithSeats(db, await requireUser(db, accountOf(principal), id));
+}
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  role: Role;
+  privileges?: string[];
+  password?: string;
+  billingContact?: boolean;
+  externalId?: string | null;
+  active?: boolean;
+}
+
+export type NewUserInput = Omit<CreateUserInput, "password"> & { passwordHash: string | null };
+
+function checkShape(role: Role, billingContact: boolean): void {
+  if (billingContact && role !== "admin") throw validationFailed("billingContact", "only admins can be billing contacts");
+}
+
+/** Creates a user inside an open transaction; used by the API, SCIM and CSV import. */
+export async function createUserIn(tx: Db, principal: Principal, accountId: string, input: NewUserInput): Promise<UserRow> {
+  const billingContact = input.billingContact ?? false;
+  const privileges = input.role === "manager" ? [...new Set(input.privileges ?? [])] : [];
+  const denied = checkUserChange(actorShape(principal), null, { role: input.role, privileges, billingContact });
+  if (denied) throw denied;
+  checkShape(input.role, billingContact);
+  const user = await insertUser(tx, {
+    accountId,
+    id: newId("usr"),
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    privileges,
+    billingContact,
+    passwordHash: input.passwordHash,
+    externalId: input.externalId ?? null,
+    active: input.active ?? true,
+  });
+  if (!user) throw new DomainError("EMAIL_TAKEN", { email: input.email });
+  await insertAudit(tx, accountId, auditActor(principal), {
+    action: "user.created",
+    target: { type: "user", id: user.id, name: user.name },
+    details: { email: user.email, role: user.role, privileges, billingContact },
+  });
+  return user;
+}
+
+export async function createUser(db: Db, principal: Principal, input: CreateUserInput) {
+  const accountId = accountOf(principal);
+  // Hash outside the transaction: scrypt is slow, and a transaction must not wait on it.
+  const { password, ...rest } = input;
+  const passwordHash = password ? await hashPassword(password) : null;
+  const user = await db.transaction().execute((tx) => createUserIn(tx, principal, accountId, { ...rest, passwordHash }));
+  return userWithSeats(db, user);
+}
+
+export interface UpdateUserInput {
+  name?: string;
+  email?: string;
+  role?: Role;
+  privileges?: string[];
+  active?: boolean;
+  billingContact?: boolean;
+  password?: string;
+  externalId?: string | null;
+}
+
+/**
+ * Changes a user inside an open transaction. Takes the account lock so that two changes
+ * can never together remove the last admin or billing contact.
+ */
+export async function updateUserIn(tx: Db, principal: Principal, accountId: string, id: string, input: UpdateUserInput, passwordHash?: string) {
+  await lockAccount(tx, accountId);
+  const before = isId("usr", id) ? await lockUser(tx, accountId, id) : undefined;
+  if (!before) throw notFound("user");
+  const role = input.role ?? before.role;
+  // Admins only can be billing contacts: demoting one ends that duty.
+  const billingContact = input.billingContact ?? (role === "admin" ? before.billing_contact : false);
+  const privileges = role === "manager" ? [...new Set(input.privileges ?? before.privileges)] : [];
+  const active = input.active ?? before.active;
+
+  const denied = checkUserChange(
+    actorShape(principal),
+    { role: before.role, privileges: before.privileges, billingContact: before.billing_contact },
+    { role, privileges, billingContact },
+  );
+  if (denied) throw denied;
+  checkShape(role, billingContact);
+  const guard = checkAccountGuards(
+    await countGuards(tx, accountId),
+    { role: before.role, active: before.active, billingContact: before.billing_contact },
+    { role, active, billingContact },
+  );
+  if (guard) throw guard;
+
+  const change: UserChange = {
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.email !== undefined && { email: input.email }),
+    ...(role !== before.role && { role }),
+    ...(privileges.join() !== before.privileges.join() && { privileges }),
+    ...(active !== before.active && { active }),
+    ...(billingContact !== before.billing_contact && { billingContact }),
+    ...(passwordHash !== undefined && { passwordHash }),
+    ...(input.externalId !== undefined && { externalId: input.externalId }),
+  };
+  const after = await updateUserRow(tx, before, change);
+  if (!after) throw new DomainError("EMAIL_TAKEN", { email: input.email ?? "" });
+
+  const actor = auditActor(principal);
+  if (before.active && !after.active) {
+    // Deactivation: no more sign-ins, shared sessions end, named seats go back to the pool.
+    await revokeUserTokens(tx, accountId, after.id);
+    const freed = await deleteNamedAssignments(tx, accountId, after.id);
+    for (const { product_id } of freed) {
+      await insertAudit(tx, accountId, actor, {
+        action: "seat.revoked",
+        target: { type: "user", id: after.id, name: after.name },
+        details: { productId: product_id, type: "named", reason: "user_deactivated" },
+      });
+    }
+  }
+  const changed = Object.keys(change).map((k) => (k === "passwordHash" ? "password" : k));
+  if (changed.length > 0) {
+    await insertAudit(tx, accountId, actor, {
+      action: "user.updated",
+      target: { type: "user", id: after.id, name: after.name },
+      details: {
+        changed,
+        ...(change.role && { role: { from: before.role, to: after.role } }),
+        ...(change.active !== undefined && { active: after.active }),
+        ...(change.billingContact !== undefined && { billingContact: after.billing_contact }),
+        ...(change.privileges && { privileges: after.privileges }),
+      },
+    });
+  }
+  return after;
+}
+
+export async function updateUser(db: Db, principal: Principal, id: string, input: UpdateUserInput) {
+  const accountId = accountOf(principal);
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
+  const user = await db.transaction().execute((tx) => updateUserIn(tx, principal, accountId, id, input, passwordHash));
+  return userWithSeats(db, user);
+}
+
+export async function deleteUserIn(tx: Db, principal: Principal, accountId: string, id: string): Promise<void> {
+  await lockAccount(tx, accountId);
+  const user = isId("usr", id) ? await lockUser(tx, accountId, id) : undefined;
+  if (!user) throw notFound("user");
+  const denied = checkUserChange(
+    actorShape(principal),
+    { role: user.role, privileges: user.privileges, billingContact: user.billing_contact },
+    { role: user.role, privileges: user.privileges, billingContact: user.billing_contact },
+  );
+  if (denied) throw denied;
+  const guard = checkAccountGuards(
+    await countGuards(tx, accountId),
+    { role: user.role, active: user.active, billingContact: user.billing_contact },
+    null,
+  );
+  if (guard) throw guard;
+  const actor = auditActor(principal);
+  await revokeUserTokens(tx, accountId, user.id);
+  await deleteUserRow(tx, user);
+  await insertAudit(tx, accountId, actor, {
+    action: "user.deleted",
+    target: { type: "user", id: user.id, name: user.name },
+    details: { email: user.email },
+  });
+}
+
+export async function deleteUser(db: Db, principal: Principal, id: string): Promise<void> {
+  const accountId = accountOf(principal);
+  await db.transaction().execute((tx) => deleteUserIn(tx, principal, accountId, id));
+}

@@ -1,0 +1,57 @@
+// Rows → the API's JSON shapes (camelCase, ISO times). Nothing here reads the database.
+import { effectivePrivileges } from "../domain/access.js";
+import type { AccountRow, AuditRow, ProductRow, UserRow } from "../store/schema.js";
+import type { SeatAssignment } from "../store/seat.repository.js";
+
+export function productView(p: ProductRow) {
+  return { id: p.id, slug: p.slug, name: p.name, createdAt: p.created_at.toISOString() };
+}
+
+export function userSummaryView(u: UserRow) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    privileges: effectivePrivileges(u),
+    billingContact: u.billing_contact,
+  };
+}
+
+export type UserView = ReturnType<typeof userView>;
+
+export function userView(u: UserRow, seats: SeatAssignment[]) {
+  return {
+    ...userSummaryView(u),
+    active: u.active,
+    hasPassword: u.password_hash !== null,
+    externalId: u.external_id,
+    seats: seats.filter((s) => s.userId === u.id).map((s) => ({ product: s.product, type: s.type, source: s.source })),
+    createdAt: u.created_at.toISOString(),
+    updatedAt: u.updated_at.toISOString(),
+  };
+}
+
+export function accountView(a: AccountRow) {
+  return {
+    id: a.id,
+    name: a.name,
+    settings: {
+      leaseTtlSeconds: a.lease_ttl_seconds,
+      pendingTimeoutSeconds: a.pending_timeout_seconds,
+      endedCooldownSeconds: a.ended_cooldown_seconds,
+    },
+    createdAt: a.created_at.toISOString(),
+  };
+}
+
+export function auditView(r: AuditRow) {
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    actor: { type: r.actor_type, id: r.actor_id, name: r.actor_name },
+    action: r.action,
+    target: { type: r.target_type, id: r.target_id, ...(r.target_name !== null && { name: r.target_name }) },
+    details: r.details as Record<string, unknown>,
+  };
+}

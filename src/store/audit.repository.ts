@@ -1,0 +1,65 @@
+import type { Db } from "./database.js";
+import type { AuditRow } from "./schema.js";
+import { newId } from "../domain/ids.js";
+
+export type ActorType = "user" | "operator" | "scim" | "system";
+
+export interface AuditActor {
+  type: ActorType;
+  id: string | null;
+  name: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  target: { type: string; id: string; name?: string | null };
+  details?: Record<string, unknown>;
+}
+
+/** Written in the same transaction as the change it records. */
+export async function insertAudit(db: Db, accountId: string, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto("audit_log")
+    .values({
+      account_id: accountId,
+      id: newId("aud"),
+      at: new Date(), // millisecond precision, so a cursor round-trips exactly
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      action: entry.action,
+      target_type: entry.target.type,
+      target_id: entry.target.id,
+      target_name: entry.target.name ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  after?: { at: string; id: string };
+  limit: number;
+}
+
+export async function listAudit(db: Db, accountId: string, filter: AuditFilter): Promise<AuditRow[]> {
+  let query = db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .orderBy("at", "desc")
+    .orderBy("id", "desc")
+    .limit(filter.limit + 1);
+  if (filter.actor) query = query.where("actor_id", "=", filter.actor);
+  if (filter.action) {
+    // `seat` matches every `seat.*` action; `seat.granted` matches itself.
+    const action = filter.action;
+    query = query.where((eb) => eb.or([eb("action", "=", action), eb("action", "like", `${action.replace(/[\\%_]/g, "\\$&")}.%`)]));
+  }
+  if (filter.after) {
+    const { at, id } = filter.after;
+    query = query.where((eb) => eb.or([eb("at", "<", new Date(at)), eb.and([eb("at", "=", new Date(at)), eb("id", "<", id)])]));
+  }
+  return query.execute();
+}

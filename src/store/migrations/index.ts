@@ -1,0 +1,8 @@
+// Migrations in order; names start with a timestamp. A static list (rather than a
+// folder scan) works the same from TypeScript sources and from the built JavaScript.
+import type { Migration } from "kysely";
+import * as foundation from "./20261125_0001_foundation.js";
+
+export const migrations: Record<string, Migration> = {
+  "20261125_0001_foundation": foundation,
+};

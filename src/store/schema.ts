@@ -1,0 +1,125 @@
+// Table types for Kysely. Every account-owned table carries `account_id` and is keyed
+// by it first, so that accounts can be spread over database nodes by that column.
+// Global tables (small, read-mostly): products, user_logins, auth_tokens, login_failures.
+import type { ColumnType, Generated, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface ProductTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface AccountTable {
+  id: string;
+  name: string;
+  lease_ttl_seconds: Generated<number>;
+  pending_timeout_seconds: Generated<number>;
+  ended_cooldown_seconds: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface UserTable {
+  account_id: string;
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "manager" | "agent";
+  privileges: ColumnType<string[], string[], string[]>;
+  billing_contact: boolean;
+  active: boolean;
+  password_hash: string | null;
+  external_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Global sign-in index: an email is unique across the deployment, compared lower-cased. */
+export interface UserLoginTable {
+  email_lower: string;
+  account_id: string;
+  user_id: string;
+}
+
+export interface AuthTokenTable {
+  token_hash: string;
+  id: string;
+  kind: "user" | "operator" | "scim";
+  account_id: string | null;
+  user_id: string | null;
+  name: string | null;
+  app: "desktop" | "mobile" | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  email_lower: string;
+  client_ip: string;
+  at: Timestamp;
+}
+
+export interface SubscriptionTable {
+  account_id: string;
+  product_id: string;
+  named_total: number;
+  concurrent_total: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SeatAssignmentTable {
+  account_id: string;
+  user_id: string;
+  product_id: string;
+  type: "named" | "concurrent";
+  source: string;
+  granted_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  account_id: string;
+  id: string;
+  at: Timestamp;
+  actor_type: "user" | "operator" | "scim" | "system";
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  target_name: string | null;
+  details: Json;
+}
+
+export interface IdempotencyKeyTable {
+  account_id: string;
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: Json | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  products: ProductTable;
+  accounts: AccountTable;
+  users: UserTable;
+  user_logins: UserLoginTable;
+  auth_tokens: AuthTokenTable;
+  login_failures: LoginFailureTable;
+  subscriptions: SubscriptionTable;
+  seat_assignments: SeatAssignmentTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeyTable;
+}
+
+export type ProductRow = Selectable<ProductTable>;
+export type AccountRow = Selectable<AccountTable>;
+export type UserRow = Selectable<UserTable>;
+export type SubscriptionRow = Selectable<SubscriptionTable>;
+export type AuditRow = Selectable<AuditLogTable>;

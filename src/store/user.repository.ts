@@ -1,0 +1,177 @@
+import { sql } from "kysely";
+import type { Db } from "./database.js";
+import type { UserRow } from "./schema.js";
+import type { Role } from "../domain/access.js";
+import type { SeatType } from "../domain/seat-rules.js";
+
+export interface NewUser {
+  accountId: string;
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  privileges: string[];
+  billingContact: boolean;
+  passwordHash: string | null;
+  externalId?: string | null;
+  active?: boolean;
+}
+
+/** Inserts the user and its global sign-in row; false when the email is taken. */
+export async function insertUser(db: Db, user: NewUser): Promise<UserRow | undefined> {
+  const login = await db
+    .insertInto("user_logins")
+    .values({ email_lower: user.email.toLowerCase(), account_id: user.accountId, user_id: user.id })
+    .onConflict((oc) => oc.column("email_lower").doNothing())
+    .returning("user_id")
+    .executeTakeFirst();
+  if (!login) return undefined;
+  return db
+    .insertInto("users")
+    .values({
+      account_id: user.accountId,
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      privileges: user.privileges,
+      billing_contact: user.billingContact,
+      active: user.active ?? true,
+      password_hash: user.passwordHash,
+      external_id: user.externalId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findUser(db: Db, accountId: string, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+}
+
+export async function lockUser(db: Db, accountId: string, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+/** Sign-in looks the email up in the global index, then reads the user in its account. */
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  const login = await db.selectFrom("user_logins").selectAll().where("email_lower", "=", email.toLowerCase()).executeTakeFirst();
+  if (!login) return undefined;
+  return findUser(db, login.account_id, login.user_id);
+}
+
+export interface UserChange {
+  name?: string;
+  email?: string;
+  role?: Role;
+  privileges?: string[];
+  active?: boolean;
+  billingContact?: boolean;
+  passwordHash?: string | null;
+  externalId?: string | null;
+}
+
+/** Updates the user; when the email changes, moves its sign-in row (false if taken). */
+export async function updateUser(db: Db, user: UserRow, change: UserChange): Promise<UserRow | undefined> {
+  if (change.email !== undefined && change.email.toLowerCase() !== user.email.toLowerCase()) {
+    const moved = await db
+      .insertInto("user_logins")
+      .values({ email_lower: change.email.toLowerCase(), account_id: user.account_id, user_id: user.id })
+      .onConflict((oc) => oc.column("email_lower").doNothing())
+      .returning("user_id")
+      .executeTakeFirst();
+    if (!moved) return undefined;
+    await db.deleteFrom("user_logins").where("email_lower", "=", user.email.toLowerCase()).execute();
+  }
+  return db
+    .updateTable("users")
+    .set({
+      ...(change.name !== undefined && { name: change.name }),
+      ...(change.email !== undefined && { email: change.email }),
+      ...(change.role !== undefined && { role: change.role }),
+      ...(change.privileges !== undefined && { privileges: change.privileges }),
+      ...(change.active !== undefined && { active: change.active }),
+      ...(change.billingContact !== undefined && { billing_contact: change.billingContact }),
+      ...(change.passwordHash !== undefined && { password_hash: change.passwordHash }),
+      ...(change.externalId !== undefined && { external_id: change.externalId }),
+      updated_at: new Date(),
+    })
+    .where("account_id", "=", user.account_id)
+    .where("id", "=", user.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteUser(db: Db, user: UserRow): Promise<void> {
+  await db.deleteFrom("user_logins").where("email_lower", "=", user.email.toLowerCase()).execute();
+  await db.deleteFrom("users").where("account_id", "=", user.account_id).where("id", "=", user.id).execute();
+}
+
+/** Counted under the account lock: see lockAccount. */
+export async function countGuards(db: Db, accountId: string): Promise<{ activeAdmins: number; billingContacts: number }> {
+  const row = await db
+    .selectFrom("users")
+    .select([
+      sql<number>`count(*) FILTER (WHERE role = 'admin' AND active)`.as("activeAdmins"),
+      sql<number>`count(*) FILTER (WHERE billing_contact AND active)`.as("billingContacts"),
+    ])
+    .where("account_id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  return { activeAdmins: Number(row.activeAdmins), billingContacts: Number(row.billingContacts) };
+}
+
+export interface UserFilter {
+  seat?: { productId: string; type: SeatType };
+  q?: string;
+  role?: Role;
+  active?: boolean;
+  after?: { name: string; id: string };
+  limit: number;
+}
+
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+}
+
+/**
+ * Keyset pagination by (name, id) on the index users_by_name; the substring search uses
+ * the trigram indexes on lower(name) and lower(email); the seat filter the index
+ * seat_assignments_by_seat.
+ */
+export function userListQuery(db: Db, accountId: string, filter: UserFilter) {
+  let query = db
+    .selectFrom("users")
+    .selectAll("users")
+    .where("users.account_id", "=", accountId)
+    .orderBy("users.name")
+    .orderBy("users.id")
+    .limit(filter.limit + 1);
+  if (filter.seat) {
+    const { productId, type } = filter.seat;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("seat_assignments as sa")
+          .select(sql`1`.as("one"))
+          .whereRef("sa.account_id", "=", "users.account_id")
+          .whereRef("sa.user_id", "=", "users.id")
+          .where("sa.product_id", "=", productId)
+          .where("sa.type", "=", type),
+      ),
+    );
+  }
+  if (filter.q) {
+    const pattern = likePattern(filter.q);
+    query = query.where((eb) => eb.or([eb(sql`lower(users.name)`, "like", pattern), eb(sql`lower(users.email)`, "like", pattern)]));
+  }
+  if (filter.role) query = query.where("users.role", "=", filter.role);
+  if (filter.active !== undefined) query = query.where("users.active", "=", filter.active);
+  if (filter.after) {
+    const { name, id } = filter.after;
+    query = query.where((eb) => eb.or([eb("users.name", ">", name), eb.and([eb("users.name", "=", name), eb("users.id", ">", id)])]));
+  }
+  return query;
+}
+
+export async function listUsers(db: Db, accountId: string, filter: UserFilter): Promise<UserRow[]> {
+  return userListQuery(db, accountId, filter).execute();
+}

@@ -1,0 +1,147 @@
+// A Seatkeeper app on a test database, driven through app.inject(), plus fixtures that
+// make accounts, products and users quickly (precomputed password hashes, direct tokens).
+import { randomBytes } from "node:crypto";
+import type { LightMyRequestResponse } from "fastify";
+import { loadConfig, type Config } from "../../src/config.js";
+import { buildApp } from "../../src/http/app.js";
+import { newId } from "../../src/domain/ids.js";
+import { hashToken, newSecretToken } from "../../src/services/crypto.js";
+import { insertToken } from "../../src/store/token.repository.js";
+import { insertUser } from "../../src/store/user.repository.js";
+import type { Role } from "../../src/domain/access.js";
+import { openTestDatabase, type Backend, type TestDatabase } from "./backends.js";
+
+export const OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
+/** scrypt of TEST_PASSWORD, computed once: hashing per fixture user would dominate test time. */
+export const TEST_PASSWORD = "correct horse battery";
+export const TEST_PASSWORD_HASH =
+  "scrypt$16384$8$1$SBBaT5Y5eFKy3-Vfq5t_Ng$euJ7vfpbe0eQ73l0IwkQe7c9j_k0DqP8xngOWX1F67M";
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  headers: LightMyRequestResponse["headers"];
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+}
+
+export interface TestAccount {
+  id: string;
+  admin: TestUser;
+}
+
+export interface TestApp {
+  backend: Backend;
+  database: TestDatabase;
+  config: Config;
+  app: Awaited<ReturnType<typeof buildApp>>;
+  call<T = any>(method: Method, url: string, options?: CallOptions): Promise<Response<T>>;
+  /** A product with a unique slug, in the global catalogue. */
+  product(name?: string): Promise<{ slug: string; name: string }>;
+  /** A new account through the operator API; its admin signs in. */
+  account(): Promise<TestAccount>;
+  /** A user inserted directly, with a token (no scrypt, no sign-in round trip). */
+  user(account: TestAccount, options?: { role?: Role; privileges?: string[]; name?: string; email?: string; app?: "desktop" | "mobile" | null }): Promise<TestUser>;
+  subscribe(account: TestAccount, slug: string, named: number, concurrent: number): Promise<void>;
+  grant(account: TestAccount, userId: string, slug: string, type: "named" | "concurrent"): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function uniqueSlug(prefix = "prod"): string {
+  return `${prefix}-${randomBytes(5).toString("hex")}`;
+}
+
+export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await openTestDatabase(backend);
+  const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: "silent", ...env });
+  const app = await buildApp({ config, db: database.db, logger: false });
+  const db = database.db;
+
+  const call = async <T = any>(method: Method, url: string, options: CallOptions = {}): Promise<Response<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? undefined : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload: string | undefined;
+    if (options.body !== undefined) {
+      payload = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const response = await app.inject({ method, url, headers, payload });
+    let body: unknown = response.body;
+    if (/json/.test(String(response.headers["content-type"] ?? "")) && response.body !== "") body = JSON.parse(response.body);
+    return { status: response.statusCode, body: body as T, headers: response.headers };
+  };
+
+  const testApp: TestApp = {
+    backend,
+    database,
+    config,
+    app,
+    call,
+    async product(name = "Test Product") {
+      const slug = uniqueSlug();
+      const r = await call("POST", "/api/v1/products", { token: OPERATOR_TOKEN, body: { slug, name } });
+      if (r.status !== 201) throw new Error(`product: ${r.status} ${JSON.stringify(r.body)}`);
+      return { slug, name };
+    },
+    async account() {
+      const email = `admin-${randomBytes(6).toString("hex")}@example.test`;
+      const r = await call("POST", "/api/v1/accounts", {
+        token: OPERATOR_TOKEN,
+        body: { name: "Test Account", admin: { email, name: "Ada Admin", password: TEST_PASSWORD } },
+      });
+      if (r.status !== 201) throw new Error(`account: ${r.status} ${JSON.stringify(r.body)}`);
+      const account = { id: r.body.id as string, admin: { id: r.body.admin.id as string, email, token: "" } };
+      account.admin.token = await tokenFor(account.id, account.admin.id, null);
+      return account;
+    },
+    async user(account, options = {}) {
+      const id = newId("usr");
+      const email = options.email ?? `${options.role ?? "agent"}-${randomBytes(6).toString("hex")}@example.test`;
+      await insertUser(db, {
+        accountId: account.id,
+        id,
+        email,
+        name: options.name ?? `User ${email.slice(0, 12)}`,
+        role: options.role ?? "agent",
+        privileges: options.role === "manager" ? options.privileges ?? [] : [],
+        billingContact: false,
+        passwordHash: TEST_PASSWORD_HASH,
+      });
+      return { id, email, token: await tokenFor(account.id, id, options.app ?? null) };
+    },
+    async subscribe(account, slug, named, concurrent) {
+      const r = await call("PUT", `/api/v1/subscription/${slug}`, { token: account.admin.token, body: { named, concurrent } });
+      if (r.status !== 200) throw new Error(`subscribe: ${r.status} ${JSON.stringify(r.body)}`);
+    },
+    async grant(account, userId, slug, type) {
+      const r = await call("PUT", `/api/v1/users/${userId}/seats/${slug}`, { token: account.admin.token, body: { type } });
+      if (r.status !== 200) throw new Error(`grant: ${r.status} ${JSON.stringify(r.body)}`);
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+
+  async function tokenFor(accountId: string, userId: string, appKind: "desktop" | "mobile" | null): Promise<string> {
+    const token = newSecretToken("skt");
+    await insertToken(db, { tokenHash: hashToken(token), id: newId("tok"), kind: "user", accountId, userId, name: null, app: appKind });
+    return token;
+  }
+
+  return testApp;
+}
+
