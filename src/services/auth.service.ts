@@ -3,7 +3,7 @@ import { newId } from "../domain/ids.js";
 import type { Db } from "../store/database.js";
 import { findUser, findUserByEmail } from "../store/user.repository.js";
 import { findActiveToken, insertToken, revokeToken } from "../store/token.repository.js";
-import { deleteLoginFailure, failuresByEmail, failuresByIp, recordLoginFailure } from "../store/login-throttle.repository.js";
+import { deleteLoginFailure, failuresByEmail, failuresByIp, lockLoginKeys, recordLoginFailure } from "../store/login-throttle.repository.js";
 import { DUMMY_PASSWORD_HASH, hashToken, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
 import type { Principal } from "./context.js";
 
@@ -20,25 +20,33 @@ function retryAfterSeconds(oldest: Date | null, windowMs: number, now: number): 
 }
 
 /**
- * Signs a user in. Each attempt first records itself as a failure and then counts the
- * window, so that concurrent guesses cannot all slip under the limit; a success (or a
- * refusal by the limit itself) takes its record back: successful sign-ins never count.
+ * Takes a place in the sign-in limits. Under a per-email and per-address lock, the
+ * attempt is recorded as a failure before the password is checked (in-flight attempts
+ * count), so concurrent guesses cannot slip under the limit together; the password check
+ * itself (slow on purpose) runs outside any transaction.
  */
+async function claimAttempt(db: Db, emailLower: string, clientIp: string): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await lockLoginKeys(tx, emailLower, clientIp);
+    const now = Date.now();
+    const [byEmail, byIp] = [
+      await failuresByEmail(tx, emailLower, new Date(now - EMAIL_WINDOW_MS)),
+      await failuresByIp(tx, clientIp, new Date(now - IP_WINDOW_MS)),
+    ];
+    if (byEmail.count >= MAX_FAILURES_PER_EMAIL || byIp.count >= MAX_FAILURES_PER_IP) {
+      const seconds = byEmail.count >= MAX_FAILURES_PER_EMAIL
+        ? retryAfterSeconds(byEmail.oldest, EMAIL_WINDOW_MS, now)
+        : retryAfterSeconds(byIp.oldest, IP_WINDOW_MS, now);
+      throw new DomainError("RATE_LIMITED", { seconds }, {}, [], seconds);
+    }
+    return recordLoginFailure(tx, emailLower, clientIp);
+  });
+}
+
+/** Signs a user in. A success takes its attempt back: successful sign-ins never count. */
 export async function login(db: Db, input: { email: string; password: string; app?: AgentApp }, clientIp: string) {
   const emailLower = input.email.toLowerCase();
-  const now = Date.now();
-  const attemptId = await recordLoginFailure(db, emailLower, clientIp);
-  const [byEmail, byIp] = await Promise.all([
-    failuresByEmail(db, emailLower, new Date(now - EMAIL_WINDOW_MS)),
-    failuresByIp(db, clientIp, new Date(now - IP_WINDOW_MS)),
-  ]);
-  if (byEmail.count > MAX_FAILURES_PER_EMAIL || byIp.count > MAX_FAILURES_PER_IP) {
-    await deleteLoginFailure(db, attemptId);
-    const seconds = byEmail.count > MAX_FAILURES_PER_EMAIL
-      ? retryAfterSeconds(byEmail.oldest, EMAIL_WINDOW_MS, now)
-      : retryAfterSeconds(byIp.oldest, IP_WINDOW_MS, now);
-    throw new DomainError("RATE_LIMITED", { seconds }, {}, [], seconds);
-  }
+  const attemptId = await claimAttempt(db, emailLower, clientIp);
 
   const user = await findUserByEmail(db, emailLower);
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);

@@ -1,4 +1,14 @@
+import { sql } from "kysely";
 import type { Db } from "./database.js";
+
+/**
+ * Serialises sign-in attempts per email and per client address for the rest of the
+ * transaction, so that counting the window and recording an attempt are one step.
+ */
+export async function lockLoginKeys(db: Db, emailLower: string, clientIp: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:email:${emailLower}`}))`.execute(db);
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:ip:${clientIp}`}))`.execute(db);
+}
 
 export async function recordLoginFailure(db: Db, emailLower: string, clientIp: string): Promise<number> {
   const row = await db

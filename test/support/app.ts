@@ -54,6 +54,8 @@ export interface TestApp {
   account(): Promise<TestAccount>;
   /** A user inserted directly, with a token (no scrypt, no sign-in round trip). */
   user(account: TestAccount, options?: { role?: Role; privileges?: string[]; name?: string; email?: string; app?: "desktop" | "mobile" | null }): Promise<TestUser>;
+  /** A fresh token for an existing user. */
+  token(accountId: string, userId: string, app?: "desktop" | "mobile" | null): Promise<string>;
   subscribe(account: TestAccount, slug: string, named: number, concurrent: number): Promise<void>;
   grant(account: TestAccount, userId: string, slug: string, type: "named" | "concurrent"): Promise<void>;
   close(): Promise<void>;
@@ -122,6 +124,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
       });
       return { id, email, token: await tokenFor(account.id, id, options.app ?? null) };
     },
+    token: (accountId, userId, appKind = null) => tokenFor(accountId, userId, appKind),
     async subscribe(account, slug, named, concurrent) {
       const r = await call("PUT", `/api/v1/subscription/${slug}`, { token: account.admin.token, body: { named, concurrent } });
       if (r.status !== 200) throw new Error(`subscribe: ${r.status} ${JSON.stringify(r.body)}`);

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConfigError, loadConfig } from "./config.js";
+
+test("defaults match the documented table", () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 3000);
+  assert.equal(config.host, "127.0.0.1");
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.dataDir, "./data");
+  assert.equal(config.demo, false);
+  assert.ok(Object.isFrozen(config));
+});
+
+test("a bad value stops start-up with a message naming the variable", () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ PORT: "eighty" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ SEATKEEPER_DEMO: "yes" }, "SEATKEEPER_DEMO"],
+    [{ SEATKEEPER_OPERATOR_TOKEN: "short" }, "SEATKEEPER_OPERATOR_TOKEN"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+  ];
+  for (const [env, variable] of cases) {
+    assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.includes(variable));
+  }
+});

@@ -1,0 +1,112 @@
+// The privilege matrix: every route of the API, tried by every kind of caller. Denied
+// callers get 401/403 even with an invalid body (403 takes precedence over 400), and
+// allowed callers never do. A route missing from the matrix fails the test.
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { eachBackend } from "../support/suite.js";
+import { OPERATOR_TOKEN, type TestAccount } from "../support/app.js";
+
+type Caller = "anonymous" | "agent" | "manager" | "managerUsers" | "managerSeats" | "admin" | "billingAdmin" | "operator";
+const CALLERS: Caller[] = ["anonymous", "agent", "manager", "managerUsers", "managerSeats", "admin", "billingAdmin", "operator"];
+const USERS: Caller[] = ["agent", "manager", "managerUsers", "managerSeats", "admin", "billingAdmin"];
+const STAFF: Caller[] = ["manager", "managerUsers", "managerSeats", "admin", "billingAdmin"];
+const USERS_WRITE: Caller[] = ["managerUsers", "admin", "billingAdmin"];
+const SEATS_MANAGE: Caller[] = ["managerSeats", "admin", "billingAdmin"];
+const ADMINS: Caller[] = ["admin", "billingAdmin"];
+
+interface Row {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  allowed: Caller[];
+  /** Deliberately invalid where there is a body: the allowed get a 400, never a 401/403. */
+  body?: unknown;
+  deniedCode?: string;
+  /** The call spends the caller's token (logout): use fresh ones. */
+  spendsToken?: boolean;
+}
+
+export const MATRIX: Row[] = [
+  { method: "POST", path: "/api/v1/products", allowed: ["operator"], body: { slug: "Not A Slug" } },
+  { method: "GET", path: "/api/v1/products", allowed: [...USERS, "operator"] },
+  { method: "POST", path: "/api/v1/accounts", allowed: ["operator"], body: { name: "" } },
+  { method: "POST", path: "/api/v1/auth/logout", allowed: [...USERS, "operator"], spendsToken: true },
+  { method: "GET", path: "/api/v1/users", allowed: STAFF },
+  { method: "POST", path: "/api/v1/users", allowed: USERS_WRITE, body: { email: "nope" } },
+  { method: "GET", path: "/api/v1/users/:id", allowed: STAFF },
+  { method: "PATCH", path: "/api/v1/users/:id", allowed: USERS_WRITE, body: { role: "emperor" } },
+  { method: "DELETE", path: "/api/v1/users/:id", allowed: USERS_WRITE },
+  { method: "PUT", path: "/api/v1/users/:id/seats/:product", allowed: SEATS_MANAGE, body: { type: "both" } },
+  { method: "DELETE", path: "/api/v1/users/:id/seats/:product", allowed: SEATS_MANAGE },
+  { method: "GET", path: "/api/v1/subscription", allowed: STAFF },
+  { method: "PUT", path: "/api/v1/subscription/:product", allowed: ["billingAdmin"], body: { named: -1 }, deniedCode: "NOT_BILLING_CONTACT" },
+  { method: "GET", path: "/api/v1/account", allowed: USERS },
+  { method: "PATCH", path: "/api/v1/account", allowed: ADMINS, body: { settings: { leaseTtlSeconds: 1 } } },
+  { method: "GET", path: "/api/v1/audit", allowed: ADMINS },
+];
+
+/** Routes that need no token at all, or another scheme (SCIM). */
+const UNMATRIXED = new Set(["GET /healthz", "GET /readyz", "GET /metrics", "POST /api/v1/auth/login"]);
+
+eachBackend("privilege matrix", ({ t }) => {
+  const tokens = {} as Record<Caller, string | null>;
+  let account: TestAccount;
+
+  async function makeTokens() {
+    tokens.anonymous = null;
+    tokens.operator = OPERATOR_TOKEN;
+    tokens.billingAdmin = await t().token(account.id, account.admin.id);
+    tokens.admin = (await t().user(account, { role: "admin" })).token;
+    tokens.agent = (await t().user(account, { role: "agent" })).token;
+    tokens.manager = (await t().user(account, { role: "manager", privileges: [] })).token;
+    tokens.managerUsers = (await t().user(account, { role: "manager", privileges: ["users:write"] })).token;
+    tokens.managerSeats = (await t().user(account, { role: "manager", privileges: ["seats:manage"] })).token;
+  }
+
+  before(async () => {
+    account = await t().account();
+    await makeTokens();
+  });
+
+  test("the matrix covers every route in the OpenAPI document", async () => {
+    const doc = (await t().call("GET", "/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
+    const inMatrix = new Set(MATRIX.map((r) => `${r.method} ${r.path}`));
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      if (!path.startsWith("/api/") && !UNMATRIXED.has(`GET ${path}`)) continue;
+      for (const method of Object.keys(methods)) {
+        const key = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`;
+        if (UNMATRIXED.has(key) || path.startsWith("/scim/")) continue;
+        assert.ok(inMatrix.has(key), `${key} has no row in the privilege matrix`);
+      }
+    }
+  });
+
+  for (const row of MATRIX) {
+    test(`${row.method} ${row.path}`, async () => {
+      const target = await t().user(account, { role: "agent" });
+      const url = row.path.replace(":id", target.id).replace(":product", "no-such-product");
+      for (const caller of CALLERS) {
+        if (row.spendsToken) await makeTokens();
+        const r = await t().call(row.method, url, { token: tokens[caller], body: row.body });
+        if (row.allowed.includes(caller)) {
+          assert.ok(r.status !== 401 && r.status !== 403, `${caller} should pass ${row.method} ${row.path}, got ${r.status} ${JSON.stringify(r.body)}`);
+        } else if (caller === "anonymous") {
+          assert.equal(r.status, 401, `anonymous ${row.method} ${row.path}`);
+          assert.equal(r.body.code, "UNAUTHENTICATED");
+        } else {
+          assert.equal(r.status, 403, `${caller} should be refused ${row.method} ${row.path}, got ${r.status}`);
+          assert.equal(r.body.code, row.deniedCode && caller !== "operator" ? row.deniedCode : "FORBIDDEN");
+        }
+      }
+    });
+  }
+
+  test("an unknown or revoked token is 401", async () => {
+    const bogus = await t().call("GET", "/api/v1/account", { token: "skt_not-a-real-token" });
+    assert.equal(bogus.status, 401);
+    assert.equal(bogus.body.code, "UNAUTHENTICATED");
+    const user = await t().user(account, { role: "agent" });
+    assert.equal((await t().call("POST", "/api/v1/auth/logout", { token: user.token })).status, 204);
+    const after = await t().call("GET", "/api/v1/account", { token: user.token });
+    assert.equal(after.status, 401);
+  });
+});
