@@ -15,7 +15,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
     await migrateToLatest(database.db);
     let demo: { email: string; password: string } | undefined;
     if (config.demo && (await isDatabaseEmpty(database.db))) demo = await seedDemo(database.db);
-    const app = await buildApp({ config, db: database.db });
+    const app = await buildApp({ config, database });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;

@@ -6,7 +6,9 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Config } from "../config.js";
-import type { Db } from "../store/database.js";
+import type { DatabaseHandle } from "../store/database.js";
+import { SignalBus } from "../services/signals.js";
+import { startSweeper } from "../services/sweeper.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
 import { installValidators } from "./plugins/validation.js";
@@ -21,6 +23,8 @@ import * as accounts from "./routes/api/v1/accounts.js";
 import * as auth from "./routes/api/v1/auth.js";
 import * as users from "./routes/api/v1/users.js";
 import * as account from "./routes/api/v1/account.js";
+import * as me from "./routes/api/v1/me.js";
+import * as sharedSessions from "./routes/api/v1/shared-sessions.js";
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -32,12 +36,15 @@ declare module "fastify" {
 
 export interface AppOptions {
   config: Config;
-  db: Db;
+  database: DatabaseHandle;
   /** false in tests that want quiet output. */
   logger?: boolean;
+  /** false where a test drives sweeps itself. */
+  sweeper?: boolean;
 }
 
-export async function buildApp({ config, db, logger = true }: AppOptions) {
+export async function buildApp({ config, database, logger = true, sweeper = true }: AppOptions) {
+  const db = database.db;
   const app = Fastify({
     logger: logger ? { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
     bodyLimit: BODY_LIMIT,
@@ -69,7 +76,13 @@ export async function buildApp({ config, db, logger = true }: AppOptions) {
   const metrics = createMetrics();
   installMetrics(app, metrics);
 
-  const deps = { db, config };
+  const engine = { db, bus: await SignalBus.start(database.side) };
+  if (sweeper) {
+    const stop = startSweeper(database, config.sweepIntervalMs, (error) => app.log.error({ err: error }, "sweep failed"));
+    app.addHook("onClose", stop);
+  }
+
+  const deps = { db, config, engine };
   ops.register(app, deps, metrics);
   app.get("/openapi.json", { config: { access: { auth: "public" } }, schema: { hide: true } }, async () => app.swagger());
   products.register(app, deps);
@@ -77,6 +90,8 @@ export async function buildApp({ config, db, logger = true }: AppOptions) {
   auth.register(app, deps);
   users.register(app, deps);
   account.register(app, deps);
+  sharedSessions.register(app, deps);
+  me.register(app, deps);
 
   const webDist = findWebDist();
   if (webDist) await installAdminCenter(app, webDist);

@@ -8,6 +8,7 @@ import type { ProductRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { accountOf, requireUser, userWithSeats } from "./user.service.js";
+import { onSeatRevoked, onSeatTypeChanged } from "./seat-engine.service.js";
 
 /**
  * Grants `type` of `product` to `user` inside an open transaction. The subscription row
@@ -27,6 +28,7 @@ export async function grantSeatIn(tx: Db, principal: Principal, user: UserRow, p
     if (refusal) throw refusal;
   }
   await upsertAssignment(tx, user.account_id, user.id, product.id, type, source);
+  if (current) await onSeatTypeChanged(tx, principal, user.account_id, user.id, product, type);
   await insertAudit(tx, user.account_id, auditActor(principal), {
     action: "seat.granted",
     target: { type: "user", id: user.id, name: user.name },
@@ -40,6 +42,7 @@ export async function revokeSeatIn(tx: Db, principal: Principal, user: UserRow, 
   const current = await findAssignment(tx, user.account_id, user.id, product.id);
   if (!current) return { changed: false };
   await deleteAssignment(tx, user.account_id, user.id, product.id);
+  await onSeatRevoked(tx, principal, user.account_id, user.id, product, reason === "manual" ? "seat_revoked" : reason);
   await insertAudit(tx, user.account_id, auditActor(principal), {
     action: "seat.revoked",
     target: { type: "user", id: user.id, name: user.name },

@@ -7,18 +7,22 @@ import { listSubscriptionLines, lockSubscription, upsertSubscription } from "../
 import { auditActor, type Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { accountOf } from "./user.service.js";
+import { onSubscriptionChanged, poolCounts } from "./seat-engine.service.js";
 
 export async function getSubscription(db: Db, principal: Principal) {
   const accountId = accountOf(principal);
   const lines = await listSubscriptionLines(db, accountId);
-  return {
-    items: lines.map((l) => ({
+  const items = [];
+  for (const l of lines) {
+    const { occupied, waiting } = await poolCounts(db, accountId, l.productId, l.concurrentTotal);
+    items.push({
       product: l.product,
       name: l.name,
       named: { total: l.namedTotal, assigned: l.namedAssigned },
-      concurrent: { total: l.concurrentTotal, occupied: 0, waiting: 0, eligible: l.concurrentEligible },
-    })),
-  };
+      concurrent: { total: l.concurrentTotal, occupied, waiting, eligible: l.concurrentEligible },
+    });
+  }
+  return { items };
 }
 
 /** S3: the billing contact adds or removes licenses of one product. */
@@ -32,6 +36,7 @@ export async function changeSubscription(db: Db, principal: Principal, productSl
     const refusal = decideSubscriptionChange({ product: product.slug, namedTotal: before?.named_total ?? 0, namedAssigned }, requested);
     if (refusal) throw refusal;
     await upsertSubscription(tx, accountId, product.id, requested.named, requested.concurrent);
+    await onSubscriptionChanged(tx, accountId, product);
     await insertAudit(tx, accountId, auditActor(principal), {
       action: "subscription.changed",
       target: { type: "product", id: product.slug, name: product.name },

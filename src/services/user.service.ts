@@ -17,6 +17,7 @@ import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
 import { requireProduct } from "./product.service.js";
 import { userView } from "./views.js";
+import { endAllSessionsOfUser } from "./seat-engine.service.js";
 
 export function accountOf(principal: Principal): string {
   if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
@@ -184,6 +185,7 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   if (before.active && !after.active) {
     // Deactivation: no more sign-ins, shared sessions end, named seats go back to the pool.
     await revokeUserTokens(tx, accountId, after.id);
+    await endAllSessionsOfUser(tx, principal, accountId, after.id, "user_deactivated");
     const freed = await deleteNamedAssignments(tx, accountId, after.id);
     for (const { product_id } of freed) {
       await insertAudit(tx, accountId, actor, {
@@ -235,6 +237,7 @@ export async function deleteUserIn(tx: Db, principal: Principal, accountId: stri
   if (guard) throw guard;
   const actor = auditActor(principal);
   await revokeUserTokens(tx, accountId, user.id);
+  await endAllSessionsOfUser(tx, principal, accountId, user.id, "user_deleted");
   await deleteUserRow(tx, user);
   await insertAudit(tx, accountId, actor, {
     action: "user.deleted",

@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from "kyse
 import pg from "pg";
 import type { Database } from "./schema.js";
 import { migrations } from "./migrations/index.js";
+import { pgliteSideChannel, postgresSideChannel, type SideChannel } from "./side-channel.js";
 
 // int8 (counts, bigserial) and numeric come back as strings from `pg`: normalise once.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -18,8 +19,10 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   readonly db: Db;
   readonly kind: "postgres" | "pglite";
-  /** A PostgreSQL connection string for LISTEN/NOTIFY; undefined on PGlite (one process). */
+  /** The PostgreSQL connection string; undefined on PGlite. */
   readonly url: string | undefined;
+  /** LISTEN and the sweeper's leadership, on a connection of their own. */
+  readonly side: SideChannel;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // An idle client that loses its server must not crash the process.
     pool.on("error", () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", url: options.databaseUrl, close: () => db.destroy() };
+    const side = postgresSideChannel(options.databaseUrl);
+    return {
+      db,
+      kind: "postgres",
+      url: options.databaseUrl,
+      side,
+      close: async () => {
+        await side.close();
+        await db.destroy();
+      },
+    };
   }
 
   const dataDir = path.resolve(options.dataDir);
@@ -88,11 +101,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // which is what makes row locks unnecessary (and harmless) in embedded mode.
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const side = pgliteSideChannel(pglite);
     return {
       db,
       kind: "pglite",
       url: undefined,
+      side,
       close: async () => {
+        await side.close();
         await db.destroy();
         await pglite.close();
         unlock();

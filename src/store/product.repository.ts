@@ -19,3 +19,12 @@ export async function listProducts(db: Db, after: string | undefined, limit: num
   if (after !== undefined) query = query.where("slug", ">", after);
   return query.execute();
 }
+
+export async function findProductById(db: Db, id: string): Promise<ProductRow | undefined> {
+  return db.selectFrom("products").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findProductsByIds(db: Db, ids: string[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom("products").selectAll().where("id", "in", ids).execute();
+}

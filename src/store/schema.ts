@@ -105,6 +105,78 @@ export interface IdempotencyKeyTable {
   created_at: Timestamp;
 }
 
+export interface SharedSessionTable {
+  account_id: string;
+  id: string;
+  product_id: string;
+  user_id: string;
+  created_at: Timestamp;
+  lease_expires_at: Timestamp;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+  ended_by_id: string | null;
+  ended_by_name: string | null;
+  report_pending: Generated<boolean>;
+}
+
+export interface SupportSessionTable {
+  account_id: string;
+  id: string;
+  user_id: string;
+  product_id: string;
+  shared_session_id: string | null;
+  seat_type: "named" | "concurrent";
+  state: "pending" | "active" | "ended";
+  mode: "attended" | "unattended" | null;
+  platform: "windows" | "mac" | "ios" | "android" | null;
+  support_key: string;
+  token_id: string | null;
+  created_at: Timestamp;
+  connected_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+  ended_by_admin: Generated<boolean>;
+}
+
+export interface QueueEntryTable {
+  account_id: string;
+  product_id: string;
+  user_id: string;
+  seq: Generated<number>;
+  enqueued_at: Timestamp;
+  held_until: Timestamp;
+  waiting_until: Timestamp | null;
+  reserved_until: Timestamp | null;
+}
+
+export interface SeatCooldownTable {
+  account_id: string;
+  product_id: string;
+  user_id: string;
+  until: Timestamp;
+}
+
+export interface ReleaseRequestTable {
+  account_id: string;
+  id: string;
+  user_id: string;
+  product_id: string;
+  message: string | null;
+  created_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
+export interface UsageEventTable {
+  account_id: string;
+  id: Generated<number>;
+  product_id: string;
+  at: Timestamp;
+  kind: "occupancy" | "refusal" | "wait";
+  occupied: number;
+  total: number;
+  wait_seconds: number | null;
+}
+
 export interface Database {
   products: ProductTable;
   accounts: AccountTable;
@@ -116,6 +188,12 @@ export interface Database {
   seat_assignments: SeatAssignmentTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
+  shared_sessions: SharedSessionTable;
+  support_sessions: SupportSessionTable;
+  queue_entries: QueueEntryTable;
+  seat_cooldowns: SeatCooldownTable;
+  release_requests: ReleaseRequestTable;
+  usage_events: UsageEventTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;
@@ -123,3 +201,6 @@ export type AccountRow = Selectable<AccountTable>;
 export type UserRow = Selectable<UserTable>;
 export type SubscriptionRow = Selectable<SubscriptionTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type SharedSessionRow = Selectable<SharedSessionTable>;
+export type SupportSessionRow = Selectable<SupportSessionTable>;
+export type QueueEntryRow = Selectable<QueueEntryTable>;

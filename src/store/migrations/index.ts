@@ -2,7 +2,9 @@
 // folder scan) works the same from TypeScript sources and from the built JavaScript.
 import type { Migration } from "kysely";
 import * as foundation from "./20261125_0001_foundation.js";
+import * as seatEngine from "./20261125_0002_seat_engine.js";
 
 export const migrations: Record<string, Migration> = {
   "20261125_0001_foundation": foundation,
+  "20261125_0002_seat_engine": seatEngine,
 };

@@ -1,13 +1,14 @@
 import { Type } from "typebox";
 import { login, logout } from "../../../../services/auth.service.js";
 import { userSummaryView } from "../../../../services/views.js";
+import { endPendingSessionsAtLogout, seatNoticesAtLogin } from "../../../../services/seat-engine.service.js";
 import { principalOf } from "../../../plugins/auth.js";
 import { StringEnum, UserSummary, problems, NoContent } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const SeatNotice = Type.Object({ product: Type.String(), code: Type.Literal("ALL_SHARED_SEATS_IN_USE"), message: Type.String() });
 
-export function register(app: App, { db }: RouteDeps): void {
+export function register(app: App, { db, engine }: RouteDeps): void {
   app.post("/api/v1/auth/login", {
     config: { access: { auth: "public" } },
     schema: {
@@ -28,7 +29,7 @@ export function register(app: App, { db }: RouteDeps): void {
     },
     handler: async (request) => {
       const { token, user } = await login(db, request.body, request.ip);
-      return { token, user: userSummaryView(user), seatNotices: [] };
+      return { token, user: userSummaryView(user), seatNotices: await seatNoticesAtLogin(db, user, request.lang) };
     },
   });
 
@@ -36,7 +37,9 @@ export function register(app: App, { db }: RouteDeps): void {
     config: { access: { auth: "any" } },
     schema: { tags: ["sign-in"], summary: "Revoke the token; agent apps' pending support sessions end", response: { 204: NoContent, ...problems(401) } },
     handler: async (request, reply) => {
-      await logout(db, principalOf(request));
+      const principal = principalOf(request);
+      await endPendingSessionsAtLogout(engine, principal);
+      await logout(db, principal);
       return reply.code(204).send(null);
     },
   });

@@ -1,0 +1,45 @@
+// GET /me/events: a Server-Sent Events stream per agent. User-targeted events (seat.granted,
+// session.ended, seat.revoked) are forwarded as they arrive from any process; queue
+// positions are re-read when the agent's pools change and sent when they move.
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { UserPrincipal } from "../../services/context.js";
+import { queuePositionsOf, type Engine } from "../../services/seat-engine.service.js";
+import type { AgentEvent } from "../../services/signals.js";
+
+export const KEEPALIVE_MS = 15_000;
+
+export async function streamAgentEvents(engine: Engine, principal: UserPrincipal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { accountId, user } = principal;
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
+  const send = (event: AgentEvent) => res.write(`data: ${JSON.stringify(event)}\n\n`);
+  res.write(": connected\n\n");
+
+  const positions = new Map<string, number | null>();
+  let refreshing: Promise<void> = Promise.resolve();
+  const refreshPositions = () => {
+    refreshing = refreshing.then(async () => {
+      for (const { productId, product, position } of await queuePositionsOf(engine.db, accountId, user.id)) {
+        if (positions.get(productId) !== position && position !== null) send({ type: "queue.position", product, position });
+        positions.set(productId, position);
+      }
+    }).catch((error) => request.log.warn({ err: error }, "queue position refresh failed"));
+  };
+
+  const unsubscribers = [engine.bus.onUser(accountId, user.id, send)];
+  for (const { productId } of await queuePositionsOf(engine.db, accountId, user.id)) {
+    unsubscribers.push(engine.bus.onPool(accountId, productId, refreshPositions));
+  }
+  refreshPositions();
+  const keepalive = setInterval(() => res.write(": keepalive\n\n"), KEEPALIVE_MS);
+  request.raw.on("close", () => {
+    clearInterval(keepalive);
+    for (const off of unsubscribers) off();
+  });
+}

@@ -1,0 +1,114 @@
+import { Type } from "typebox";
+import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } from "../../../../services/seat-engine.service.js";
+import { usageCsv, usageSeries } from "../../../../services/usage.service.js";
+import { DomainError } from "../../../../domain/errors.js";
+import { userOf } from "../../../plugins/auth.js";
+import { PageQuery, Slug, StringEnum, page, problems } from "../../../schemas.js";
+import type { App, RouteDeps } from "../../../types.js";
+
+const SharedSession = Type.Object({
+  id: Type.String(),
+  product: Type.String(),
+  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
+  state: StringEnum(["pending", "active"]),
+  since: Type.String({ format: "date-time" }),
+  leaseExpiresAt: Type.String({ format: "date-time" }),
+  sessions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      state: StringEnum(["pending", "active"]),
+      mode: Type.Optional(Type.String()),
+      platform: Type.Optional(Type.String()),
+      createdAt: Type.String({ format: "date-time" }),
+    }),
+  ),
+});
+
+const ReleaseRequest = Type.Object({
+  id: Type.String(),
+  product: Type.String(),
+  productName: Type.String(),
+  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
+  message: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+const UsagePoint = Type.Object({
+  t: Type.String({ format: "date-time" }),
+  total: Type.Integer(),
+  occupiedMax: Type.Integer(),
+  refusals: Type.Integer(),
+  waits: Type.Integer(),
+  waitMeanSeconds: Type.Union([Type.Number(), Type.Null()]),
+  waitP95Seconds: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export function register(app: App, { db, engine }: RouteDeps): void {
+  const manageSeats = { access: { auth: "user" as const, privilege: "seats:manage" as const } };
+
+  app.get("/api/v1/shared-sessions", {
+    config: manageSeats,
+    schema: {
+      tags: ["shared sessions"],
+      summary: "Current shared sessions, longest-held first (S9)",
+      querystring: Type.Object({ product: Type.Optional(Slug), ...PageQuery }, { additionalProperties: false }),
+      response: { 200: page(SharedSession), ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => listSharedSessions(db, userOf(request), request.query),
+  });
+
+  app.post("/api/v1/shared-sessions/end", {
+    config: manageSeats,
+    schema: {
+      tags: ["shared sessions"],
+      summary: "End shared sessions; the seats are free and waiters served when this returns",
+      body: Type.Object(
+        { ids: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 500 }), reason: Type.Optional(Type.String({ maxLength: 200 })) },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Object({ ended: Type.Array(Type.String()), notFound: Type.Array(Type.String()) }), ...problems(400, 401, 403) },
+    },
+    handler: async (request) => endSharedSessionsByAdmin(engine, userOf(request), request.body.ids, request.body.reason),
+  });
+
+  app.get("/api/v1/release-requests", {
+    config: manageSeats,
+    schema: {
+      tags: ["shared sessions"],
+      summary: "Open requests from agents asking to free a seat (S6), newest first",
+      querystring: Type.Object(PageQuery, { additionalProperties: false }),
+      response: { 200: page(ReleaseRequest), ...problems(400, 401, 403) },
+    },
+    handler: async (request) => listReleaseRequests(db, userOf(request), request.query),
+  });
+
+  app.get("/api/v1/usage", {
+    config: { access: { auth: "user", staff: true } },
+    schema: {
+      tags: ["usage"],
+      summary: "Seats in use over time, refusals and waits (S11); Accept: text/csv for CSV",
+      querystring: Type.Object(
+        {
+          product: Slug,
+          from: Type.Optional(Type.String({ format: "date-time" })),
+          to: Type.Optional(Type.String({ format: "date-time" })),
+          step: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 * 24 * 3600 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Object({ product: Type.String(), from: Type.String(), to: Type.String(), step: Type.Integer(), items: Type.Array(UsagePoint) }), ...problems(400, 401, 403, 404, 406) },
+    },
+    handler: async (request, reply) => {
+      const accept = request.headers.accept ?? "application/json";
+      const wantsCsv = /text\/csv/.test(accept);
+      if (!wantsCsv && !/application\/json|\*\/\*|^$/.test(accept)) throw new DomainError("NOT_ACCEPTABLE");
+      const series = await usageSeries(db, userOf(request), request.query);
+      if (!wantsCsv) return series;
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="usage-${series.product}.csv"`)
+        .serializer((x: unknown) => x as string)
+        .send(usageCsv(series.items) as never);
+    },
+  });
+}

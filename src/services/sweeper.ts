@@ -1,0 +1,75 @@
+// Frees what nobody frees by hand: leases whose app went silent, support sessions never
+// connected within the pending timeout, lapsed reservations and abandoned queue places.
+// Every process runs one; only the leader (a session advisory lock on PostgreSQL) sweeps,
+// and each pool is swept in its own transaction that skips a pool someone else holds.
+import type { DatabaseHandle } from "../store/database.js";
+import { purgeIdempotencyKeys } from "../store/idempotency.repository.js";
+import { purgeLoginFailures } from "../store/login-throttle.repository.js";
+import { findProductsByIds } from "../store/product.repository.js";
+import { poolsWithLapsedPlaces } from "../store/queue.repository.js";
+import { poolsWithExpiredLeases } from "../store/shared-session.repository.js";
+import { endSupportSessions, openSupportSessionsOfShared, timedOutPendingSessions } from "../store/support-session.repository.js";
+import { PoolTransaction } from "./pool-transaction.js";
+
+/** The advisory lock key of the sweeper's leadership ("seatkeep" in ASCII, folded). */
+export const SWEEPER_LOCK_KEY = 0x5ea7_4ee9;
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60_000;
+
+export interface SweepResult {
+  pools: number;
+  pendingTimedOut: number;
+}
+
+/** One pass over every pool that has something to free. */
+export async function sweepOnce(database: DatabaseHandle, now = new Date()): Promise<SweepResult> {
+  const db = database.db;
+  const pending = await timedOutPendingSessions(db, now);
+  const pools = new Map<string, { accountId: string; productId: string }>();
+  for (const p of [...(await poolsWithExpiredLeases(db, now)), ...(await poolsWithLapsedPlaces(db, now)), ...pending]) {
+    pools.set(`${p.account_id}:${p.product_id}`, { accountId: p.account_id, productId: p.product_id });
+  }
+  const products = await findProductsByIds(db, [...new Set([...pools.values()].map((p) => p.productId))]);
+  let pendingTimedOut = 0;
+  for (const { accountId, productId } of pools.values()) {
+    const product = products.find((p) => p.id === productId)!;
+    await db.transaction().execute(async (tx) => {
+      // Opening the pool ends expired leases and drops lapsed places.
+      const ptx = await PoolTransaction.open(tx, accountId, product, { skipLocked: true });
+      if (!ptx) return;
+      const timedOut = pending.filter((s) => s.account_id === accountId && s.product_id === productId).map((s) => s.id);
+      const ended = await endSupportSessions(tx, accountId, timedOut, { now: ptx.now, reason: "pending_timeout", byAdmin: false });
+      pendingTimedOut += ended.length;
+      const sharedIds = [...new Set(ended.map((s) => s.shared_session_id).filter((id): id is string => id !== null))];
+      const stillOpen = new Set((await openSupportSessionsOfShared(tx, accountId, sharedIds)).map((s) => s.shared_session_id));
+      await ptx.endShared(sharedIds.filter((id) => !stillOpen.has(id)), { actor: null, reason: "pending_timeout", reportToAgent: false }, false);
+      await ptx.settle();
+    });
+  }
+  return { pools: pools.size, pendingTimedOut };
+}
+
+export function startSweeper(database: DatabaseHandle, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let lastPurge = 0;
+  const tick = async () => {
+    if (!(await database.side.tryLead(SWEEPER_LOCK_KEY))) return;
+    await sweepOnce(database);
+    if (Date.now() - lastPurge > PURGE_EVERY_MS) {
+      lastPurge = Date.now();
+      await purgeLoginFailures(database.db, new Date(Date.now() - RETENTION_MS));
+      await purgeIdempotencyKeys(database.db, new Date(Date.now() - RETENTION_MS));
+    }
+  };
+  const timer = setInterval(() => {
+    // A slow pass is not doubled up: the next tick comes after it.
+    running ??= tick()
+      .catch(onError)
+      .finally(() => (running = undefined));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
