@@ -19,6 +19,8 @@ export class PoolTransaction {
   /** Occupancy as last written to the usage history; settle records any change. */
   private recordedOccupied: number;
   private recordedTotal: number;
+  /** The queue as listeners last heard of it; settle signals any change. */
+  private signalledQueue = "";
 
   private constructor(
     readonly tx: Db,
@@ -69,6 +71,7 @@ export class PoolTransaction {
     await ptx.reload();
     // The usage history last saw the expired leases as occupied: record the drop.
     ptx.recordedOccupied = ptx.pool.occupied + expired.length;
+    ptx.signalledQueue = ptx.queueKey();
     await ptx.settle();
     return ptx;
   }
@@ -157,9 +160,15 @@ export class PoolTransaction {
       this.recordedOccupied = this.pool.occupied;
       this.recordedTotal = this.pool.total;
     }
-    if (changed || promoted.length > 0 || dead.length > 0) {
+    const queue = this.queueKey();
+    if (changed || queue !== this.signalledQueue) {
+      this.signalledQueue = queue;
       await publish(this.tx, { t: "pool", a: this.accountId, p: this.product.id });
     }
+  }
+
+  private queueKey(): string {
+    return this.pool.queue.map((e) => `${e.userId}:${e.reservedUntil?.getTime() ?? ""}`).join(",");
   }
 
   async recordRefusal(): Promise<void> {

@@ -58,6 +58,8 @@ export interface TestApp {
   token(accountId: string, userId: string, app?: "desktop" | "mobile" | null): Promise<string>;
   subscribe(account: TestAccount, slug: string, named: number, concurrent: number): Promise<void>;
   grant(account: TestAccount, userId: string, slug: string, type: "named" | "concurrent"): Promise<void>;
+  /** Listens on a free loopback port (for streams and other processes); returns the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,11 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     async grant(account, userId, slug, type) {
       const r = await call("PUT", `/api/v1/users/${userId}/seats/${slug}`, { token: account.admin.token, body: { type } });
       if (r.status !== 200) throw new Error(`grant: ${r.status} ${JSON.stringify(r.body)}`);
+    },
+    async listen() {
+      await app.listen({ port: 0, host: "127.0.0.1" });
+      const address = app.server.address() as { port: number };
+      return `http://127.0.0.1:${address.port}`;
     },
     async close() {
       await app.close();

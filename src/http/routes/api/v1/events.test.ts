@@ -1,0 +1,96 @@
+// GET /me/events over a real socket: the agent hears of its queue position, the seat it
+// is granted, and the session an admin ended.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { eachBackend } from "../../../../../test/support/suite.js";
+
+interface EventStream {
+  next(type: string, timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+async function openEvents(baseUrl: string, token: string): Promise<EventStream> {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}/api/v1/me/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: any[] = [];
+  let buffer = "";
+  let wake: (() => void) | undefined;
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.indexOf("\n\n")) !== -1) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const data = block.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+          if (data) events.push(JSON.parse(data));
+          wake?.();
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    async next(type, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = events.findIndex((e) => e.type === type);
+        if (index !== -1) return events.splice(index, 1)[0];
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no ${type} event within ${timeoutMs} ms; got ${JSON.stringify(events)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+eachBackend("agent events (SSE)", ({ t }) => {
+  test("queue.position, seat.granted, session.ended and seat.revoked reach the agent's stream", async () => {
+    const base = await t().listen();
+    const account = await t().account();
+    const product = await t().product();
+    await t().subscribe(account, product.slug, 0, 1);
+    const holder = await t().user(account, { app: "desktop" });
+    const waiter = await t().user(account, { app: "mobile" });
+    await t().grant(account, holder.id, product.slug, "concurrent");
+    await t().grant(account, waiter.id, product.slug, "concurrent");
+    const held = await t().call("POST", "/api/v1/me/sessions", { token: holder.token, body: { product: product.slug } });
+    assert.equal(held.status, 201);
+
+    const holderEvents = await openEvents(base, holder.token);
+    const waiterEvents = await openEvents(base, waiter.token);
+    try {
+      assert.equal((await t().call("POST", "/api/v1/me/sessions", { token: waiter.token, body: { product: product.slug, wait: 1 } })).status, 409);
+      assert.deepEqual(await waiterEvents.next("queue.position"), { type: "queue.position", product: product.slug, position: 1 });
+
+      const list = await t().call("GET", "/api/v1/shared-sessions", { token: account.admin.token });
+      await t().call("POST", "/api/v1/shared-sessions/end", { token: account.admin.token, body: { ids: [list.body.items[0].id], reason: "idle" } });
+      const ended = await holderEvents.next("session.ended");
+      assert.deepEqual(ended, { type: "session.ended", product: product.slug, sessionIds: [held.body.id], by: { id: account.admin.id, name: "Ada Admin" }, reason: "idle" });
+      const granted = await waiterEvents.next("seat.granted");
+      assert.equal(granted.product, product.slug);
+      assert.ok(Date.parse(granted.reservedUntil) > Date.now());
+
+      await t().call("DELETE", `/api/v1/users/${waiter.id}/seats/${product.slug}`, { token: account.admin.token });
+      assert.deepEqual(await waiterEvents.next("seat.revoked"), { type: "seat.revoked", product: product.slug });
+    } finally {
+      holderEvents.close();
+      waiterEvents.close();
+    }
+  });
+});
