@@ -58,7 +58,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadSta
         const id = open.splice(Math.floor(Math.random() * open.length), 1)[0];
         await call("POST", `/api/v1/me/sessions/${id}/end`, agent.token);
       } else if (roll < 0.75) {
-        const r = await call("POST", `/api/v1/me/sessions/${pick(open)}/connect`, agent.token, { mode: "attended", platform: pick(["windows", "mac", "ios", "android"]) });
+        const r = await call("POST", `/api/v1/me/sessions/${pick(open)}/connect`, agent.token, { mode: "attended", platform: pick(["windows", "mac", "ios", "android"] as const) });
         if (r.status === 409) open.length = 0;
       } else {
         const r = await call("POST", "/api/v1/me/heartbeat", agent.token);
@@ -73,7 +73,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadSta
       await sleep(200 + Math.random() * 200);
       const list = await call("GET", "/api/v1/shared-sessions?limit=500", options.adminToken);
       if (list.body.items.length === 0) continue;
-      const r = await call("POST", "/api/v1/shared-sessions/end", options.adminToken, { ids: [pick(list.body.items).id] });
+      const r = await call("POST", "/api/v1/shared-sessions/end", options.adminToken, { ids: [pick(list.body.items as { id: string }[]).id] });
       stats.adminEnded += r.body.ended.length;
     }
   };

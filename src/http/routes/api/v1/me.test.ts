@@ -120,7 +120,7 @@ eachBackend("agent sessions", ({ t }) => {
 
   test("15 agents, 10 seats: 10 work, the 11th is told S5, waits, and gets the seat within a second of an admin ending one", async () => {
     const p = await pool(t(), 0, 10);
-    const agents = [];
+    const agents: TestUser[] = [];
     for (let i = 0; i < 15; i++) agents.push(await p.agent());
     const sessions = [];
     for (const a of agents.slice(0, 10)) {
