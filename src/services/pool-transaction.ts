@@ -5,12 +5,11 @@ import { newId } from "../domain/ids.js";
 import { deadEntries, planPromotions, type PoolState } from "../domain/seat-engine.js";
 import type { Db } from "../store/database.js";
 import type { AccountRow, ProductRow, SubscriptionRow, SupportSessionRow } from "../store/schema.js";
-import { findAccount } from "../store/account.repository.js";
 import { insertAudit, type AuditActor } from "../store/audit.repository.js";
-import { leaveQueue, loadQueue, reserveSeats } from "../store/queue.repository.js";
-import { countOccupied, endSharedSessionRows, expiredSharedSessions, type EndedBy } from "../store/shared-session.repository.js";
+import { leaveQueue, reserveSeats } from "../store/queue.repository.js";
+import { lockPool, readPoolSnapshot } from "../store/pool.repository.js";
+import { endSharedSessionRows, type EndedBy } from "../store/shared-session.repository.js";
 import { endSupportSessions, endSupportSessionsOfShared, openSupportSessionsOf } from "../store/support-session.repository.js";
-import { lockSubscription, lockSubscriptionSkipLocked } from "../store/subscription.repository.js";
 import { recordUsage } from "../store/usage.repository.js";
 import { SYSTEM_ACTOR } from "./context.js";
 import { publish } from "./signals.js";
@@ -19,8 +18,8 @@ export class PoolTransaction {
   /** Occupancy as last written to the usage history; settle records any change. */
   private recordedOccupied: number;
   private recordedTotal: number;
-  /** The queue as listeners last heard of it; settle signals any change. */
-  private signalledQueue = "";
+  /** The queue as listeners last heard of it; settle signals any change (positions moved). */
+  private signalledQueue: string;
 
   private constructor(
     readonly tx: Db,
@@ -32,6 +31,7 @@ export class PoolTransaction {
   ) {
     this.recordedOccupied = pool.occupied;
     this.recordedTotal = pool.total;
+    this.signalledQueue = this.queueKey();
   }
 
   get accountId(): string {
@@ -48,19 +48,19 @@ export class PoolTransaction {
    * the product (or, with skipLocked, when another transaction holds the pool).
    */
   static async open(tx: Db, accountId: string, product: ProductRow, options: { skipLocked?: boolean } = {}): Promise<PoolTransaction | undefined> {
-    const subscription = options.skipLocked
-      ? await lockSubscriptionSkipLocked(tx, accountId, product.id)
-      : await lockSubscription(tx, accountId, product.id);
-    if (!subscription) return undefined;
-    const account = (await findAccount(tx, accountId))!;
+    const locked = await lockPool(tx, accountId, product.id, options.skipLocked ?? false);
+    if (!locked) return undefined;
     const now = new Date();
-    const pool: PoolState = { product: product.slug, total: subscription.concurrent_total, occupied: 0, queue: [] };
-    const ptx = new PoolTransaction(tx, account, product, subscription, now, pool);
+    const snapshot = await readPoolSnapshot(tx, accountId, product.id, now);
+    const pool: PoolState = { product: product.slug, total: locked.subscription.concurrent_total, occupied: snapshot.occupied, queue: snapshot.queue };
+    const ptx = new PoolTransaction(tx, locked.account, product, locked.subscription, now, pool);
 
-    const expired = await expiredSharedSessions(tx, accountId, product.id, now);
+    const expired = snapshot.expiredSharedSessionIds;
     if (expired.length > 0) {
-      await ptx.endShared(expired.map((s) => s.id), { actor: null, reason: "lease_expired", reportToAgent: false }, false);
-      for (const s of expired) {
+      // The usage history last saw the expired leases as occupied: settle records the drop.
+      ptx.recordedOccupied += expired.length;
+      const { ended } = await ptx.endShared(expired, { actor: null, reason: "lease_expired", reportToAgent: false }, false);
+      for (const s of ended) {
         await insertAudit(tx, accountId, SYSTEM_ACTOR, {
           action: "lease.expired",
           target: { type: "shared_session", id: s.id },
@@ -68,18 +68,15 @@ export class PoolTransaction {
         });
       }
     }
-    await ptx.reload();
-    // The usage history last saw the expired leases as occupied: record the drop.
-    ptx.recordedOccupied = ptx.pool.occupied + expired.length;
-    ptx.signalledQueue = ptx.queueKey();
-    await ptx.settle();
+    await ptx.settle({ reload: expired.length > 0 });
     return ptx;
   }
 
   /** Re-reads occupancy and the queue (after changes made in this transaction). */
   async reload(): Promise<void> {
-    this.pool.occupied = await countOccupied(this.tx, this.accountId, this.product.id, this.now);
-    this.pool.queue = await loadQueue(this.tx, this.accountId, this.product.id);
+    const snapshot = await readPoolSnapshot(this.tx, this.accountId, this.product.id, this.now);
+    this.pool.occupied = snapshot.occupied;
+    this.pool.queue = snapshot.queue;
   }
 
   /**
@@ -126,8 +123,8 @@ export class PoolTransaction {
    * After any change: drop dead queue places, give free seats to the head of the queue as
    * reservations (FIFO), record occupancy if it changed, and tell listeners to look again.
    */
-  async settle(): Promise<void> {
-    await this.reload();
+  async settle(options: { reload?: boolean } = {}): Promise<void> {
+    if (options.reload ?? true) await this.reload();
     const dead = deadEntries(this.pool, this.now);
     if (dead.length > 0) {
       await leaveQueue(this.tx, this.accountId, this.product.id, dead.map((e) => e.userId));
@@ -161,7 +158,7 @@ export class PoolTransaction {
       this.recordedTotal = this.pool.total;
     }
     const queue = this.queueKey();
-    if (changed || queue !== this.signalledQueue) {
+    if (queue !== this.signalledQueue) {
       this.signalledQueue = queue;
       await publish(this.tx, { t: "pool", a: this.accountId, p: this.product.id });
     }

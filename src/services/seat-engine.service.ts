@@ -11,11 +11,12 @@ import type { Db } from "../store/database.js";
 import type { ProductRow, SupportSessionRow, UserRow } from "../store/schema.js";
 import { findAccount } from "../store/account.repository.js";
 import { findProductById, findProductsByIds } from "../store/product.repository.js";
-import { closeWait, findCooldown, joinQueue, keepQueuePlaces, leaveQueue, loadQueue, setCooldown } from "../store/queue.repository.js";
+import { readHolderSnapshot } from "../store/pool.repository.js";
+import { closeWait, joinQueue, keepQueuePlaces, leaveQueue, loadQueue, setCooldown } from "../store/queue.repository.js";
 import { listOpenReleaseRequests, resolveReleaseRequests, upsertReleaseRequest } from "../store/release-request.repository.js";
 import { findAssignment, listAssignments } from "../store/seat.repository.js";
 import {
-  countOccupied, findOpenSharedSession, findSharedSessions, insertSharedSession, listOpenSharedSessions, openSharedSessionsOf,
+  countOccupied, findSharedSessions, insertSharedSession, listOpenSharedSessions, openSharedSessionsOf,
   renewLease, renewLeasesOf, takeEndingReports,
 } from "../store/shared-session.repository.js";
 import {
@@ -68,13 +69,9 @@ async function readPool(db: Db, accountId: string, product: ProductRow, total: n
   };
 }
 
-async function readHolder(db: Db, accountId: string, userId: string, productId: string, seat: "named" | "concurrent" | null): Promise<Holder> {
-  return {
-    userId,
-    seat,
-    holdsSharedSession: (await findOpenSharedSession(db, accountId, productId, userId)) !== undefined,
-    cooldownUntil: await findCooldown(db, accountId, productId, userId),
-  };
+async function readHolder(db: Db, accountId: string, userId: string, productId: string): Promise<Holder & { sharedSessionId: string | null }> {
+  const snapshot = await readHolderSnapshot(db, accountId, userId, productId);
+  return { userId, ...snapshot, holdsSharedSession: snapshot.sharedSessionId !== null };
 }
 
 async function subscriptionTotal(db: Db, accountId: string, productId: string): Promise<number> {
@@ -96,7 +93,7 @@ export async function mySeats(db: Db, principal: UserPrincipal, lang: Language) 
   for (const a of assignments) {
     const product = (await findProductById(db, a.productId))!;
     const pool = await readPool(db, accountId, product, await subscriptionTotal(db, accountId, a.productId), now);
-    const holder = await readHolder(db, accountId, user.id, a.productId, a.type);
+    const holder = await readHolder(db, accountId, user.id, a.productId);
     const status = seatStatus(pool, { ...holder, seat: a.type }, now);
     items.push({
       product: a.product,
@@ -142,10 +139,9 @@ async function attemptStart(
   const { accountId, user } = principal;
   return engine.db.transaction().execute(async (tx): Promise<Attempt> => {
     const ptx = await PoolTransaction.open(tx, accountId, product);
-    const assignment = ptx ? await findAssignment(tx, accountId, user.id, product.id) : undefined;
-    if (!ptx || !assignment) throw new DomainError("NO_SEAT_ASSIGNED", { product: product.slug });
+    if (!ptx) throw new DomainError("NO_SEAT_ASSIGNED", { product: product.slug });
     const now = ptx.now;
-    const holder = await readHolder(tx, accountId, user.id, product.id, assignment.type);
+    const holder = await readHolder(tx, accountId, user.id, product.id);
     const decision = decideCheckout(ptx.pool, holder, now);
 
     if (!decision.ok && !decision.refused) throw decision.error;
@@ -166,9 +162,8 @@ async function attemptStart(
     if (decision.kind !== "named") {
       leaseExpiresAt = new Date(now.getTime() + ptx.leaseTtlMs);
       if (decision.kind === "join") {
-        const shared = (await findOpenSharedSession(tx, accountId, product.id, user.id))!;
-        await renewLease(tx, accountId, shared.id, leaseExpiresAt);
-        sharedSessionId = shared.id;
+        sharedSessionId = holder.sharedSessionId!;
+        await renewLease(tx, accountId, sharedSessionId, leaseExpiresAt);
       } else {
         const shared = await insertSharedSession(tx, { accountId, id: ptx.newSharedSessionId(), productId: product.id, userId: user.id, now, leaseExpiresAt });
         sharedSessionId = shared.id;
@@ -185,7 +180,7 @@ async function attemptStart(
       user_id: user.id,
       product_id: product.id,
       shared_session_id: sharedSessionId,
-      seat_type: assignment.type,
+      seat_type: holder.seat!,
       state: "pending",
       support_key: formatSupportKey(randomInt(0, 1_000_000_000) / 1e9),
       token_id: principal.tokenId,
@@ -472,7 +467,7 @@ export async function onSeatTypeChanged(tx: Db, principal: Principal, accountId:
     await ptx.endShared(shared.map((s) => s.id), { actor: auditActor(principal), reason: "seat_changed", reportToAgent: false }, false);
     await leaveQueue(tx, accountId, product.id, [userId]);
   } else if (ids.length > 0) {
-    const holder = await readHolder(tx, accountId, userId, product.id, "concurrent");
+    const holder = await readHolder(tx, accountId, userId, product.id);
     const decision = decideCheckout(ptx.pool, holder, ptx.now);
     if (decision.ok && decision.kind === "take") {
       const shared = await insertSharedSession(tx, {

@@ -76,21 +76,6 @@ export async function keepQueuePlaces(db: Db, accountId: string, userId: string,
     .execute();
 }
 
-export async function leaveAllQueues(db: Db, accountId: string, userId: string): Promise<void> {
-  await db.deleteFrom("queue_entries").where("account_id", "=", accountId).where("user_id", "=", userId).execute();
-}
-
-export async function findCooldown(db: Db, accountId: string, productId: string, userId: string): Promise<Date | null> {
-  const row = await db
-    .selectFrom("seat_cooldowns")
-    .select("until")
-    .where("account_id", "=", accountId)
-    .where("product_id", "=", productId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  return row?.until ?? null;
-}
-
 export async function setCooldown(db: Db, accountId: string, productId: string, userId: string, until: Date): Promise<void> {
   await db
     .insertInto("seat_cooldowns")

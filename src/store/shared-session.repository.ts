@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { Db } from "./database.js";
 import type { SharedSessionRow } from "./schema.js";
 import type { AuditActor } from "./audit.repository.js";
@@ -13,17 +12,6 @@ export async function countOccupied(db: Db, accountId: string, productId: string
     .where("lease_expires_at", ">", now)
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export async function findOpenSharedSession(db: Db, accountId: string, productId: string, userId: string): Promise<SharedSessionRow | undefined> {
-  return db
-    .selectFrom("shared_sessions")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("product_id", "=", productId)
-    .where("user_id", "=", userId)
-    .where("ended_at", "is", null)
-    .executeTakeFirst();
 }
 
 export async function insertSharedSession(
@@ -107,17 +95,6 @@ export async function openSharedSessionsOf(db: Db, accountId: string, userId: st
   return query.execute();
 }
 
-export async function expiredSharedSessions(db: Db, accountId: string, productId: string, now: Date): Promise<SharedSessionRow[]> {
-  return db
-    .selectFrom("shared_sessions")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("product_id", "=", productId)
-    .where("ended_at", "is", null)
-    .where("lease_expires_at", "<=", now)
-    .execute();
-}
-
 export async function findSharedSessions(db: Db, accountId: string, ids: string[]): Promise<SharedSessionRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom("shared_sessions").selectAll().where("account_id", "=", accountId).where("id", "in", ids).execute();
@@ -194,14 +171,3 @@ export async function poolsWithExpiredLeases(db: Db, now: Date): Promise<{ accou
     .execute();
 }
 
-export async function occupancyByProduct(db: Db, accountId: string, now: Date): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom("shared_sessions")
-    .select(["product_id", sql<number>`count(*)`.as("n")])
-    .where("account_id", "=", accountId)
-    .where("ended_at", "is", null)
-    .where("lease_expires_at", ">", now)
-    .groupBy("product_id")
-    .execute();
-  return new Map(rows.map((r) => [r.product_id, Number(r.n)]));
-}

@@ -16,18 +16,6 @@ export async function lockSubscription(db: Db, accountId: string, productId: str
     .executeTakeFirst();
 }
 
-/** The sweeper's variant: a pool another transaction is working on is skipped, not waited for. */
-export async function lockSubscriptionSkipLocked(db: Db, accountId: string, productId: string): Promise<SubscriptionRow | undefined> {
-  return db
-    .selectFrom("subscriptions")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("product_id", "=", productId)
-    .forUpdate()
-    .skipLocked()
-    .executeTakeFirst();
-}
-
 export async function upsertSubscription(db: Db, accountId: string, productId: string, named: number, concurrent: number): Promise<SubscriptionRow> {
   const now = new Date();
   return db

@@ -10,10 +10,6 @@ export async function lockSupportSession(db: Db, accountId: string, id: string):
   return db.selectFrom("support_sessions").selectAll().where("account_id", "=", accountId).where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
-export async function findSupportSession(db: Db, accountId: string, id: string): Promise<SupportSessionRow | undefined> {
-  return db.selectFrom("support_sessions").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
-}
-
 export async function connectSupportSession(
   db: Db,
   accountId: string,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../../../../../test/support/suite.js";
-import { TEST_PASSWORD, type TestAccount, type TestApp, type TestUser } from "../../../../../test/support/app.js";
+import { TEST_PASSWORD, type TestApp, type TestUser } from "../../../../../test/support/app.js";
 
 const S5 = "All shared seats are in use. To start a session, please wait for a seat to become available.";
 const S5_FR = "Tous les postes partagés sont utilisés. Pour démarrer une session, veuillez attendre qu'un poste soit disponible.";
