@@ -36,6 +36,8 @@ export interface Engine {
 }
 
 export const MAX_WAIT_SECONDS = 60;
+/** A waiting request looks again this often even without a signal: a safety net, not a poll loop. */
+export const WAIT_RECHECK_MS = 5000;
 
 // ---------------------------------------------------------------------------------------
 // Views
@@ -147,11 +149,9 @@ async function attemptStart(
     if (!decision.ok && !decision.refused) throw decision.error;
     if (!decision.ok) {
       const waiting = wait !== null && wait.deadline > now;
-      if (waiting) {
-        await joinQueue(tx, accountId, product.id, user.id, now, new Date(now.getTime() + ptx.leaseTtlMs), wait.deadline);
-      } else if (decision.queuePosition !== null) {
-        await closeWait(tx, accountId, product.id, user.id, new Date(now.getTime() + ptx.leaseTtlMs));
-      }
+      const heldUntil = new Date(now.getTime() + ptx.leaseTtlMs);
+      if (waiting) await joinQueue(tx, accountId, product.id, user.id, now, heldUntil, wait.deadline);
+      else if (wait !== null) await closeWait(tx, accountId, product.id, user.id, heldUntil); // the wait ended
       if (wait === null || wait.first) await ptx.recordRefusal();
       await ptx.settle();
       return { ok: false, queuePosition: queuePosition(ptx.pool, user.id, now) };
@@ -211,7 +211,7 @@ export async function startSession(engine: Engine, principal: UserPrincipal, pro
       if (attempt.ok) return attempt.session;
       const remaining = deadline.getTime() - Date.now();
       if (remaining <= 0) throw refused(attempt.queuePosition);
-      await waker.wait(remaining);
+      await waker.wait(Math.min(remaining, WAIT_RECHECK_MS));
     }
   } finally {
     waker.close();
