@@ -63,6 +63,30 @@ describe("seatkeeper serve", () => {
     }
   });
 
+  test("operator-token prints a token once; it works over HTTP and is stored hashed", async () => {
+    const dataDir = path.join(TEST_TMP, `optoken-${randomBytes(4).toString("hex")}`);
+    const make = runCli(["operator-token", "--name", "ci"], { SEATKEEPER_DATA_DIR: dataDir });
+    let out = "";
+    make.stdout!.on("data", (d) => (out += d));
+    assert.equal(await new Promise((resolve) => make.on("exit", resolve)), 0);
+    const token = /^(sko_\S+)$/m.exec(out)?.[1];
+    assert.ok(token, out);
+    const server = await startServer({ SEATKEEPER_DATA_DIR: dataDir });
+    try {
+      const r = await fetch(new URL("/api/v1/products", server.url), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ slug: "from-cli", name: "From CLI" }),
+      });
+      assert.equal(r.status, 201);
+    } finally {
+      await server.stop();
+    }
+    const stored = fs.readdirSync(dataDir).length > 0;
+    assert.ok(stored);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
   test("a bad setting stops start-up with a message naming the variable", async () => {
     const child = runCli(["serve"], { PORT: "not-a-port" });
     let out = "";

@@ -92,6 +92,19 @@ eachBackend("leases and seat lifecycle", ({ t }) => {
     assert.equal(seats.body.items[0].queuePosition, undefined);
   });
 
+  test("after an admin ends its session, the agent may take a seat again once the cooldown is over", async () => {
+    const p = await pool(t(), 0, 1, { endedCooldownSeconds: 1 });
+    const a = await p.agent();
+    await p.start(a);
+    const list = await t().call("GET", "/api/v1/shared-sessions", { token: p.account.admin.token });
+    await t().call("POST", "/api/v1/shared-sessions/end", { token: p.account.admin.token, body: { ids: [list.body.items[0].id] } });
+    const cooling = await p.start(a);
+    assert.equal(cooling.body.code, "SEAT_COOLDOWN");
+    assert.equal((await t().call("GET", "/api/v1/me/seats", { token: a.token })).body.items[0].status, "cooldown");
+    await sleep(1100);
+    assert.equal((await p.start(a)).status, 201);
+  });
+
   test("revoking a seat frees it at once and ends the agent's sessions", async () => {
     const p = await pool(t(), 0, 1);
     const a = await p.agent();
