@@ -9,7 +9,7 @@ import { insertAudit, type AuditActor } from "../store/audit.repository.js";
 import { leaveQueue, reserveSeats } from "../store/queue.repository.js";
 import { lockPool, readPoolSnapshot } from "../store/pool.repository.js";
 import { endSharedSessionRows, type EndedBy } from "../store/shared-session.repository.js";
-import { endSupportSessions, endSupportSessionsOfShared, openSupportSessionsOf } from "../store/support-session.repository.js";
+import { endSupportSessions, openSupportSessionsOf, openSupportSessionsOfShared } from "../store/support-session.repository.js";
 import { recordUsage } from "../store/usage.repository.js";
 import { SYSTEM_ACTOR } from "./context.js";
 import { publish } from "./signals.js";
@@ -85,8 +85,20 @@ export class PoolTransaction {
    */
   async endShared(ids: string[], by: EndedBy, byAdmin: boolean) {
     const ended = await endSharedSessionRows(this.tx, this.accountId, ids, this.now, by);
-    const support = await endSupportSessionsOfShared(this.tx, this.accountId, ended.map((s) => s.id), { now: this.now, reason: by.reason, byAdmin });
+    const support = await endSupportSessions(this.tx, this.accountId, { sharedIds: ended.map((s) => s.id) }, { now: this.now, reason: by.reason, byAdmin });
     return { ended, support };
+  }
+
+  /**
+   * Ends support sessions by the agent's own hand, a sign-out or a timeout; a shared
+   * session left with no open support session ends with them, freeing its seat.
+   */
+  async endSupportSessions(ids: string[], reason: string): Promise<SupportSessionRow[]> {
+    const ended = await endSupportSessions(this.tx, this.accountId, { ids }, { now: this.now, reason, byAdmin: false });
+    const sharedIds = [...new Set(ended.map((s) => s.shared_session_id).filter((id): id is string => id !== null))];
+    const stillOpen = new Set((await openSupportSessionsOfShared(this.tx, this.accountId, sharedIds)).map((s) => s.shared_session_id));
+    await this.endShared(sharedIds.filter((id) => !stillOpen.has(id)), { actor: null, reason, reportToAgent: false }, false);
+    return ended;
   }
 
   /**
@@ -98,7 +110,7 @@ export class PoolTransaction {
     const open = await openSupportSessionsOf(this.tx, this.accountId, userId, this.product.id);
     const sharedIds = [...new Set(open.map((s) => s.shared_session_id).filter((id): id is string => id !== null))];
     const { ended } = await this.endShared(sharedIds, by, false);
-    const rest = await endSupportSessions(this.tx, this.accountId, open.map((s) => s.id), { now: this.now, reason: by.reason, byAdmin: false });
+    const rest = await endSupportSessions(this.tx, this.accountId, { ids: open.map((s) => s.id) }, { now: this.now, reason: by.reason, byAdmin: false });
     await leaveQueue(this.tx, this.accountId, this.product.id, [userId]);
     const sessionIds = open.map((s) => s.id);
     if (sessionIds.length > 0) {

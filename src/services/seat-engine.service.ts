@@ -20,7 +20,7 @@ import {
   renewLease, renewLeasesOf, takeEndingReports,
 } from "../store/shared-session.repository.js";
 import {
-  connectSupportSession, endSupportSessions, insertSupportSession, lockSupportSession, moveSupportSessions, openSupportSessionsOf,
+  connectSupportSession, insertSupportSession, lockSupportSession, moveSupportSessions, openSupportSessionsOf,
   openSupportSessionsOfShared, pendingSessionsOf,
 } from "../store/support-session.repository.js";
 import { insertAudit } from "../store/audit.repository.js";
@@ -266,11 +266,7 @@ export async function connectSession(
 /** The agent ends a support session; the seat is freed with the last one of the product. */
 export async function endSession(engine: Engine, principal: UserPrincipal, sessionId: string) {
   return withOwnSession(engine, principal, sessionId, async (ptx, session) => {
-    const [ended] = await endSupportSessions(ptx.tx, ptx.accountId, [session.id], { now: ptx.now, reason: "agent", byAdmin: false });
-    if (session.shared_session_id) {
-      const others = await openSupportSessionsOfShared(ptx.tx, ptx.accountId, [session.shared_session_id]);
-      if (others.length === 0) await ptx.endShared([session.shared_session_id], { actor: null, reason: "agent", reportToAgent: false }, false);
-    }
+    const [ended] = await ptx.endSupportSessions([session.id], "agent");
     await ptx.settle();
     return supportSessionView(ended, ptx.product.slug, null);
   });
@@ -319,11 +315,8 @@ export async function endPendingSessionsAtLogout(engine: Engine, principal: Prin
     await engine.db.transaction().execute(async (tx) => {
       const ptx = await PoolTransaction.open(tx, accountId, product);
       if (!ptx) return;
-      const ids = (await pendingSessionsOf(tx, accountId, user.id)).filter((s) => s.product_id === productId);
-      await endSupportSessions(tx, accountId, ids.map((s) => s.id), { now: ptx.now, reason: "logout", byAdmin: false });
-      const sharedIds = [...new Set(ids.map((s) => s.shared_session_id).filter((id): id is string => id !== null))];
-      const stillOpen = new Set((await openSupportSessionsOfShared(tx, accountId, sharedIds)).map((s) => s.shared_session_id));
-      await ptx.endShared(sharedIds.filter((id) => !stillOpen.has(id)), { actor: null, reason: "logout", reportToAgent: false }, false);
+      const pendingNow = (await pendingSessionsOf(tx, accountId, user.id)).filter((s) => s.product_id === productId);
+      await ptx.endSupportSessions(pendingNow.map((s) => s.id), "logout");
       await ptx.settle();
     });
   }

@@ -8,7 +8,7 @@ import { purgeLoginFailures } from "../store/login-throttle.repository.js";
 import { findProductsByIds } from "../store/product.repository.js";
 import { poolsWithLapsedPlaces } from "../store/queue.repository.js";
 import { poolsWithExpiredLeases } from "../store/shared-session.repository.js";
-import { endSupportSessions, openSupportSessionsOfShared, timedOutPendingSessions } from "../store/support-session.repository.js";
+import { timedOutPendingSessions } from "../store/support-session.repository.js";
 import { PoolTransaction } from "./pool-transaction.js";
 
 /** The advisory lock key of the sweeper's leadership ("seatkeep" in ASCII, folded). */
@@ -38,11 +38,7 @@ export async function sweepOnce(database: DatabaseHandle, now = new Date()): Pro
       const ptx = await PoolTransaction.open(tx, accountId, product, { skipLocked: true });
       if (!ptx) return;
       const timedOut = pending.filter((s) => s.account_id === accountId && s.product_id === productId).map((s) => s.id);
-      const ended = await endSupportSessions(tx, accountId, timedOut, { now: ptx.now, reason: "pending_timeout", byAdmin: false });
-      pendingTimedOut += ended.length;
-      const sharedIds = [...new Set(ended.map((s) => s.shared_session_id).filter((id): id is string => id !== null))];
-      const stillOpen = new Set((await openSupportSessionsOfShared(tx, accountId, sharedIds)).map((s) => s.shared_session_id));
-      await ptx.endShared(sharedIds.filter((id) => !stillOpen.has(id)), { actor: null, reason: "pending_timeout", reportToAgent: false }, false);
+      pendingTimedOut += (await ptx.endSupportSessions(timedOut, "pending_timeout")).length;
       await ptx.settle();
     });
   }

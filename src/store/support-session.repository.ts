@@ -36,25 +36,20 @@ export interface SupportEnding {
   byAdmin: boolean;
 }
 
-export async function endSupportSessions(db: Db, accountId: string, ids: string[], ending: SupportEnding): Promise<SupportSessionRow[]> {
-  if (ids.length === 0) return [];
+/** Ends open support sessions, named by their ids or by their shared sessions' ids. */
+export async function endSupportSessions(
+  db: Db,
+  accountId: string,
+  which: { ids: string[] } | { sharedIds: string[] },
+  ending: SupportEnding,
+): Promise<SupportSessionRow[]> {
+  const [column, values] = "ids" in which ? (["id", which.ids] as const) : (["shared_session_id", which.sharedIds] as const);
+  if (values.length === 0) return [];
   return db
     .updateTable("support_sessions")
     .set({ state: "ended", ended_at: ending.now, end_reason: ending.reason, ended_by_admin: ending.byAdmin })
     .where("account_id", "=", accountId)
-    .where("id", "in", ids)
-    .where("state", "<>", "ended")
-    .returningAll()
-    .execute();
-}
-
-export async function endSupportSessionsOfShared(db: Db, accountId: string, sharedIds: string[], ending: SupportEnding): Promise<SupportSessionRow[]> {
-  if (sharedIds.length === 0) return [];
-  return db
-    .updateTable("support_sessions")
-    .set({ state: "ended", ended_at: ending.now, end_reason: ending.reason, ended_by_admin: ending.byAdmin })
-    .where("account_id", "=", accountId)
-    .where("shared_session_id", "in", sharedIds)
+    .where(column, "in", values)
     .where("state", "<>", "ended")
     .returningAll()
     .execute();

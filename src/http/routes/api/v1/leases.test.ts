@@ -3,35 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../../../../../test/support/suite.js";
-import type { TestApp, TestUser } from "../../../../../test/support/app.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-async function pool(t: TestApp, named: number, concurrent: number, settings?: Record<string, number>) {
-  const account = await t.account();
-  const product = await t.product("Remote Support");
-  await t.subscribe(account, product.slug, named, concurrent);
-  if (settings) assert.equal((await t.call("PATCH", "/api/v1/account", { token: account.admin.token, body: { settings } })).status, 200);
-  const agent = async (type: "named" | "concurrent" = "concurrent"): Promise<TestUser> => {
-    const user = await t.user(account, { app: "desktop" });
-    await t.grant(account, user.id, product.slug, type);
-    return user;
-  };
-  const start = (user: TestUser, extra: Record<string, unknown> = {}) =>
-    t.call("POST", "/api/v1/me/sessions", { token: user.token, body: { product: product.slug, ...extra } });
-  const line = async () => (await t.call("GET", "/api/v1/subscription", { token: account.admin.token })).body.items[0].concurrent;
-  return { account, product, agent, start, line };
-}
+import { pool, sleep, until } from "../../../../../test/support/pool.js";
 
 eachBackend("leases and seat lifecycle", ({ t }) => {
   test("a silent app loses its seat after leaseTtlSeconds; heartbeats keep it", async () => {

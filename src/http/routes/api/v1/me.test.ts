@@ -1,41 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../../../../../test/support/suite.js";
-import { TEST_PASSWORD, type TestApp, type TestUser } from "../../../../../test/support/app.js";
+import { TEST_PASSWORD, type TestUser } from "../../../../../test/support/app.js";
+import { pool, until } from "../../../../../test/support/pool.js";
 
 const S5 = "All shared seats are in use. To start a session, please wait for a seat to become available.";
 const S5_FR = "Tous les postes partagés sont utilisés. Pour démarrer une session, veuillez attendre qu'un poste soit disponible.";
-
-async function pool(t: TestApp, named: number, concurrent: number, settings?: Record<string, number>) {
-  const account = await t.account();
-  const product = await t.product("Remote Support v5");
-  await t.subscribe(account, product.slug, named, concurrent);
-  if (settings) {
-    const r = await t.call("PATCH", "/api/v1/account", { token: account.admin.token, body: { settings } });
-    assert.equal(r.status, 200);
-  }
-  const agent = async (type: "named" | "concurrent" = "concurrent", name?: string): Promise<TestUser> => {
-    const user = await t.user(account, { app: "desktop", name });
-    await t.grant(account, user.id, product.slug, type);
-    return user;
-  };
-  const start = (user: TestUser, extra: Record<string, unknown> = {}) =>
-    t.call("POST", "/api/v1/me/sessions", { token: user.token, body: { product: product.slug, ...extra } });
-  const line = async () => (await t.call("GET", "/api/v1/subscription", { token: account.admin.token })).body.items[0].concurrent;
-  return { account, product, agent, start, line };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 eachBackend("agent sessions", ({ t }) => {
   test("a named seat never touches the pool; a concurrent one takes one seat per agent (S1, S4)", async () => {
