@@ -77,6 +77,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   installMetrics(app, metrics);
 
   const engine = { db, bus: await SignalBus.start(database.side) };
+  app.addHook("preClose", async () => engine.bus.shutdown());
   if (sweeper) {
     const stop = startSweeper(database, config.sweepIntervalMs, (error) => app.log.error({ err: error }, "sweep failed"));
     app.addHook("onClose", stop);

@@ -55,6 +55,16 @@ export class SignalBus {
     return () => this.emitter.off(key, listener);
   }
 
+  /** Long-lived streams end when the process shuts down, so that it can. */
+  onShutdown(listener: () => void): () => void {
+    this.emitter.once("shutdown", listener);
+    return () => this.emitter.off("shutdown", listener);
+  }
+
+  shutdown(): void {
+    this.emitter.emit("shutdown");
+  }
+
   onUser(accountId: string, userId: string, listener: (event: AgentEvent) => void): () => void {
     const key = userKey(accountId, userId);
     this.emitter.on(key, listener);

@@ -32,7 +32,7 @@ export async function streamAgentEvents(engine: Engine, principal: UserPrincipal
     }).catch((error) => request.log.warn({ err: error }, "queue position refresh failed"));
   };
 
-  const unsubscribers = [engine.bus.onUser(accountId, user.id, send)];
+  const unsubscribers = [engine.bus.onUser(accountId, user.id, send), engine.bus.onShutdown(() => res.end())];
   for (const { productId } of await queuePositionsOf(engine.db, accountId, user.id)) {
     unsubscribers.push(engine.bus.onPool(accountId, productId, refreshPositions));
   }

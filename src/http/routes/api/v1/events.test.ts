@@ -60,6 +60,19 @@ async function openEvents(baseUrl: string, token: string): Promise<EventStream> 
 }
 
 eachBackend("agent events (SSE)", ({ t }) => {
+  test("open streams end when the server shuts down, so that it can", async () => {
+    const { startTestApp } = await import("../../../../../test/support/app.js");
+    const own = await startTestApp(t().backend);
+    const base = await own.listen();
+    const account = await own.account();
+    const response = await fetch(`${base}/api/v1/me/events`, { headers: { authorization: `Bearer ${account.admin.token}` } });
+    assert.equal(response.status, 200);
+    const started = Date.now();
+    await own.close();
+    assert.ok(Date.now() - started < 3000, `closed in ${Date.now() - started} ms`);
+    await response.body!.cancel().catch(() => {});
+  });
+
   test("queue.position, seat.granted, session.ended and seat.revoked reach the agent's stream", async () => {
     const base = await t().listen();
     const account = await t().account();
