@@ -20,7 +20,7 @@ export async function findAccount(db: Db, id: string): Promise<AccountRow | unde
  * billing contact take this lock first, so two of them never both pass the check.
  */
 export async function lockAccount(db: Db, id: string): Promise<AccountRow | undefined> {
-  return db.selectFrom("accounts").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+  return db.selectFrom("accounts").selectAll().where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
 }
 
 export async function updateAccount(db: Db, id: string, change: { name?: string } & Partial<AccountSettings>): Promise<AccountRow> {

@@ -20,7 +20,7 @@ export async function lockPool(
     SELECT s.*, row_to_json(a) AS a
     FROM subscriptions s JOIN accounts a ON a.id = s.account_id
     WHERE s.account_id = ${accountId} AND s.product_id = ${productId}
-    FOR UPDATE OF s ${skipLocked ? sql`SKIP LOCKED` : sql``}`.execute(db);
+    FOR NO KEY UPDATE OF s ${skipLocked ? sql`SKIP LOCKED` : sql``}`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
   const { a, ...subscription } = row;

@@ -12,7 +12,7 @@ export async function lockSubscription(db: Db, accountId: string, productId: str
     .selectAll()
     .where("account_id", "=", accountId)
     .where("product_id", "=", productId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
 }
 

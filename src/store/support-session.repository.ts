@@ -7,7 +7,7 @@ export async function insertSupportSession(db: Db, row: Insertable<SupportSessio
 }
 
 export async function lockSupportSession(db: Db, accountId: string, id: string): Promise<SupportSessionRow | undefined> {
-  return db.selectFrom("support_sessions").selectAll().where("account_id", "=", accountId).where("id", "=", id).forUpdate().executeTakeFirst();
+  return db.selectFrom("support_sessions").selectAll().where("account_id", "=", accountId).where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
 }
 
 export async function connectSupportSession(

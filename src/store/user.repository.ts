@@ -49,7 +49,7 @@ export async function findUser(db: Db, accountId: string, id: string): Promise<U
 }
 
 export async function lockUser(db: Db, accountId: string, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).forUpdate().executeTakeFirst();
+  return db.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
 }
 
 /** Sign-in looks the email up in the global index, then reads the user in its account. */

@@ -43,3 +43,25 @@ eachBackend("named seat race", ({ t }) => {
     }
   });
 });
+
+eachBackend("lock ordering", ({ t }) => {
+  test("user changes, seat grants, license changes and sessions racing each other never deadlock or fail", async () => {
+    const account = await t().account();
+    const product = await t().product();
+    await t().subscribe(account, product.slug, 3, 3);
+    const users = await Promise.all(Array.from({ length: 6 }, () => t().user(account, { app: "desktop" })));
+    for (const u of users) await t().grant(account, u.id, product.slug, "concurrent");
+    const admin = account.admin.token;
+    const statuses: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      const ops = users.flatMap((u, i) => [
+        t().call("PUT", `/api/v1/users/${u.id}/seats/${product.slug}`, { token: admin, body: { type: (round + i) % 2 ? "named" : "concurrent" } }),
+        t().call("PATCH", `/api/v1/users/${u.id}`, { token: admin, body: { active: (round + i) % 3 !== 0 } }),
+        t().call("POST", "/api/v1/me/sessions", { token: u.token, body: { product: product.slug } }),
+      ]);
+      ops.push(t().call("PUT", `/api/v1/subscription/${product.slug}`, { token: admin, body: { named: 6, concurrent: 2 + (round % 3) } }));
+      statuses.push(...(await Promise.all(ops)).map((r) => r.status));
+    }
+    assert.ok(statuses.every((s) => s < 500), `server errors: ${statuses.filter((s) => s >= 500).length}`);
+  });
+});

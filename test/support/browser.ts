@@ -1,0 +1,175 @@
+// End-to-end helpers: build the admin center when its sources changed, start a real
+// Seatkeeper (demo account) as a child process, and drive Debian's Chromium through
+// playwright-core. Never downloads a browser: without /usr/bin/chromium, tests skip.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+export const DEMO_PASSWORD = "seatkeeper-demo";
+export const DEMO_ADMIN = "admin@demo.seatkeeper.test";
+
+/** Whether Debian's Chromium is installed; when not, says so loudly. */
+export function chromiumAvailable(): boolean {
+  const available = fs.existsSync(CHROMIUM_PATH);
+  if (!available) {
+    console.warn(
+      `\n*** ${CHROMIUM_PATH} is missing: the admin center end-to-end tests are SKIPPED. ***\n` +
+        "*** Install it with: apt-get install -y chromium fonts-liberation ***\n",
+    );
+  }
+  return available;
+}
+
+export const CHROMIUM_MISSING = `Chromium not installed: ${CHROMIUM_PATH} is missing (apt-get install -y chromium fonts-liberation)`;
+
+function newestMtime(target: string): number {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** Builds web/dist when index.html is missing or older than the admin center's sources. */
+export function ensureWebBuilt(): void {
+  const built = path.join(ROOT, "web/dist/index.html");
+  const sources = ["web/src", "web/index.html", "web/vite.config.ts"].map((p) => path.join(ROOT, p)).filter((p) => fs.existsSync(p));
+  const newestSource = Math.max(...sources.map(newestMtime));
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestSource) return;
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `seatkeeper serve` on a free port with a fresh demo database under .tmp/e2e/. */
+export async function startSeatkeeper(timeoutMs = 90_000): Promise<RunningServer> {
+  const dataDir = path.join(ROOT, ".tmp/e2e", randomBytes(6).toString("hex"));
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const child = spawn(process.execPath, [path.join(ROOT, "bin/seatkeeper.mjs"), "serve"], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SEATKEEPER_DEMO: "1",
+      SEATKEEPER_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    },
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }, 5000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Seatkeeper did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      const check = () => {
+        const match = /Admin center: (http:\/\/\S+)/.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout!.on("data", check);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Seatkeeper exited with ${code}:\n${out}`));
+      });
+    });
+    child.removeAllListeners("exit");
+    const base = url.replace(/\/$/, "");
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${base}/readyz`)).ok) break;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) throw new Error(`Seatkeeper never became ready:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { url: base, dataDir, child, output: () => out, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** A tiny API client for test set-up: the same HTTP API the admin center uses. */
+export class ApiClient {
+  constructor(
+    readonly base: string,
+    readonly token?: string,
+  ) {}
+
+  static async signIn(base: string, email: string, password = DEMO_PASSWORD, app?: "desktop" | "mobile"): Promise<ApiClient> {
+    const answer = await new ApiClient(base).request<{ token: string }>("POST", "/auth/login", { email, password, ...(app ? { app } : {}) });
+    return new ApiClient(base, answer.token);
+  }
+
+  async request<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.base}/api/v1${apiPath}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${apiPath} → ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
