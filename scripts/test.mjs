@@ -21,8 +21,9 @@ function testFiles(dir) {
 
 const only = process.argv.slice(2);
 if (only.length === 0) {
-  console.log("Type-checking…");
+  console.log("Type-checking the server and the admin center…");
   run(npx, ["tsc", "--noEmit", "-p", "."]);
+  run(npx, ["tsc", "--noEmit", "-p", "web"]);
 }
 if (!process.env.TEST_DATABASE_URL) {
   console.warn("\n*** TEST_DATABASE_URL is not set: PostgreSQL tests are SKIPPED; only PGlite runs. ***\n*** Set it (e.g. postgres://postgres@127.0.0.1:5432/seatkeeper_test) to run both back ends. ***\n");

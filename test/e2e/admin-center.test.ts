@@ -130,6 +130,8 @@ describe("admin center (browser)", () => {
     await page.getByRole("heading", { name: "Manage users", level: 1 }).waitFor();
 
     // A token revoked elsewhere: the next API call answers 401 and the app returns to sign-in.
+    await page.getByRole("table", { name: "Manage users" }).waitFor();
+    await page.waitForLoadState("networkidle");
     const token = await page.evaluate(() => sessionStorage.getItem("seatkeeper.token"));
     assert.ok(token);
     await new ApiClient(server!.url, token).request("POST", "/auth/logout");
@@ -243,6 +245,22 @@ describe("admin center (browser)", () => {
     for (const name of ["Océane Vincent", "Nicolas Roux"]) {
       await page.getByRole("row").filter({ hasText: name }).getByText("Service Desk – Concurrent").waitFor({ state: "detached" });
     }
+  });
+
+  test("pages through users with the cursor (Load more)", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    await Promise.all(
+      Array.from({ length: 55 }, (_, i) =>
+        admin.request("POST", "/users", { email: `paging${i}@demo.seatkeeper.test`, name: `Paging Person ${String(i).padStart(2, "0")}`, role: "agent" }),
+      ),
+    );
+    const page = await signIn(DEMO_ADMIN, { path: "/users?q=paging" });
+    const table = page.getByRole("table", { name: "Manage users" });
+    await eventually(async () => assert.equal((await bodyRows(table)).length, 50));
+    await page.getByText("Showing the first 50 users").waitFor();
+    await page.getByRole("button", { name: "Load more" }).click();
+    await eventually(async () => assert.equal((await bodyRows(table)).length, 55));
+    assert.equal(await page.getByRole("button", { name: "Load more" }).count(), 0);
   });
 
   test("shows API errors next to what failed (email taken)", async (t) => {
@@ -452,8 +470,7 @@ describe("admin center (browser)", () => {
     assert.equal(account.settings.endedCooldownSeconds, 60);
   });
 
-  // Needs the SCIM token endpoints (GET/POST/DELETE /api/v1/scim-tokens).
-  test("creates a SCIM token, shows it once, and revokes it", async (t) => {
+  test("creates a SCIM token, shows it once, and revokes it", { todo: "needs the SCIM token endpoints of the provisioning issue" }, async (t) => {
     if (skipWithoutChromium(t)) return;
     const page = await signIn(DEMO_ADMIN, { path: "/settings" });
     await page.getByRole("heading", { name: "SCIM provisioning" }).waitFor();

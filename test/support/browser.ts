@@ -1,12 +1,13 @@
 // End-to-end helpers: build the admin center when its sources changed, start a real
 // Seatkeeper (demo account) as a child process, and drive Debian's Chromium through
 // playwright-core. Never downloads a browser: without /usr/bin/chromium, tests skip.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import { startServer } from "./server.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -60,87 +61,25 @@ export function ensureWebBuilt(): void {
 export interface RunningServer {
   url: string;
   dataDir: string;
-  child: ChildProcess;
   output: () => string;
   stop: () => Promise<void>;
 }
 
 /** Starts `seatkeeper serve` on a free port with a fresh demo database under .tmp/e2e/. */
-export async function startSeatkeeper(timeoutMs = 90_000): Promise<RunningServer> {
+export async function startSeatkeeper(): Promise<RunningServer> {
   const dataDir = path.join(ROOT, ".tmp/e2e", randomBytes(6).toString("hex"));
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/seatkeeper.mjs"), "serve"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      SEATKEEPER_DEMO: "1",
-      SEATKEEPER_DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
+  const server = await startServer({ SEATKEEPER_DEMO: "1", SEATKEEPER_DATA_DIR: dataDir }, 90_000);
+  return {
+    url: server.url.replace(/\/$/, ""),
+    dataDir,
+    output: server.output,
+    // Removes the database too (set KEEP_E2E_DATA=1 to keep it).
+    stop: async () => {
+      await server.stop();
+      if (!process.env.KEEP_E2E_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
     },
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }, 5000);
-      child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Seatkeeper did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
-      const check = () => {
-        const match = /Admin center: (http:\/\/\S+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      child.stdout!.on("data", check);
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Seatkeeper exited with ${code}:\n${out}`));
-      });
-    });
-    child.removeAllListeners("exit");
-    const base = url.replace(/\/$/, "");
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/readyz`)).ok) break;
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) throw new Error(`Seatkeeper never became ready:\n${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return { url: base, dataDir, child, output: () => out, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  };
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -46,11 +46,24 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     url,
     child,
     output: () => out,
+    // Stops the whole process group: SIGTERM, then SIGKILL if it has not exited in 5 s.
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        process.kill(-child.pid!, "SIGTERM");
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => signal(child, "SIGKILL"), 5000);
+        child.once("exit", () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        signal(child, "SIGTERM");
       }),
   };
+}
+
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, name);
+  } catch {
+    // Already gone.
+  }
 }

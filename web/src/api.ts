@@ -1,0 +1,247 @@
+// The admin center talks to Seatkeeper only through its public HTTP API, with the
+// bearer token it got at sign-in, like any other client.
+
+export type Role = "admin" | "manager" | "agent";
+export type Privilege = "users:write" | "seats:manage";
+export type SeatType = "named" | "concurrent";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  privileges: Privilege[];
+  billingContact: boolean;
+}
+
+export interface User extends SessionUser {
+  active: boolean;
+  hasPassword?: boolean;
+  seats: { product: string; type: SeatType; source?: string }[];
+  createdAt?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Product {
+  slug: string;
+  name: string;
+}
+
+export interface SubscriptionLine {
+  product: string;
+  name: string;
+  named: { total: number; assigned: number };
+  concurrent: { total: number; occupied: number; waiting: number; eligible: number };
+}
+
+export interface SharedSession {
+  id: string;
+  product: string;
+  user: { id: string; name: string; email: string };
+  state: "pending" | "active";
+  since: string;
+  sessions: { id: string; state: string; mode?: string; platform?: string; createdAt: string }[];
+}
+
+export interface ReleaseRequest {
+  id: string;
+  product: string;
+  productName?: string;
+  user: { id: string; name: string; email: string };
+  message?: string | null;
+  createdAt: string;
+}
+
+export interface UsagePoint {
+  t: string;
+  total: number;
+  occupiedMax: number;
+  refusals: number;
+  waits: number;
+  waitMeanSeconds: number | null;
+  waitP95Seconds: number | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { type: string; id: string | null; name: string | null };
+  action: string;
+  target: { type: string; id: string; name?: string };
+  details: Record<string, unknown>;
+}
+
+export interface AccountSettings {
+  leaseTtlSeconds: number;
+  pendingTimeoutSeconds: number;
+  endedCooldownSeconds: number;
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  settings: AccountSettings;
+}
+
+export interface ScimToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  token?: string;
+  lastUsedAt?: string | null;
+}
+
+/** An application/problem+json answer, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly errors: { field: string; message: string }[] = [],
+  ) {
+    super(detail);
+  }
+
+  /** The message for people: the server's detail, plus what it said about each field. */
+  get text(): string {
+    if (this.errors.length === 0) return this.detail;
+    return `${this.detail} ${this.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`;
+  }
+
+  fieldError(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field || e.field.endsWith(`/${field}`) || e.field.endsWith(`.${field}`))?.message;
+  }
+}
+
+const TOKEN_KEY = "seatkeeper.token";
+const USER_KEY = "seatkeeper.user";
+
+export const session = {
+  token(): string | null {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  user(): SessionUser | null {
+    const raw = sessionStorage.getItem(USER_KEY);
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as SessionUser;
+    } catch {
+      return null;
+    }
+  },
+  save(token: string, user: SessionUser): void {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  saveUser(user: SessionUser): void {
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  clear(): void {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+  },
+};
+
+let language = "en";
+let onUnauthenticated: () => void = () => {};
+
+export function setApiLanguage(lang: string): void {
+  language = lang;
+}
+
+/** Called when any request answers 401: the token is gone, so is the signed-in state. */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined | null>;
+  accept?: string;
+  /** Sign-in answers 401 for wrong credentials: that must not sign anyone out. */
+  noAuthRedirect?: boolean;
+  signal?: AbortSignal;
+}
+
+export function apiUrl(path: string, query?: RequestOptions["query"]): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `/api/v1${path}${qs ? `?${qs}` : ""}`;
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { "Accept-Language": language, Accept: options.accept ?? "application/json" };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, options.query), {
+      method: options.method ?? "GET",
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === "AbortError") throw error;
+    throw new ApiError(0, "NETWORK", language === "fr" ? "Le serveur est injoignable. Vérifiez votre connexion." : "The server cannot be reached. Check your connection.");
+  }
+  if (response.ok) return response;
+  let problem: { code?: string; detail?: string; title?: string; errors?: { field: string; message: string }[] } = {};
+  try {
+    problem = await response.json();
+  } catch {
+    // Not a problem document (a proxy error page, say): fall back to the status line.
+  }
+  const error = new ApiError(
+    response.status,
+    problem.code ?? `HTTP_${response.status}`,
+    problem.detail ?? problem.title ?? `${response.status} ${response.statusText}`,
+    problem.errors ?? [],
+  );
+  if (response.status === 401 && !options.noAuthRedirect) onUnauthenticated();
+  throw error;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, options);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function apiBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
+  const response = await send(path, options);
+  return response.blob();
+}
+
+/** Runs `fn` over `items` with at most `limit` requests in flight; keeps every outcome. */
+export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: "fulfilled", value: await fn(items[i]) };
+      } catch (reason) {
+        results[i] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return error.text;
+  return error instanceof Error ? error.message : String(error);
+}
