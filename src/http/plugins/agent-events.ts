@@ -18,7 +18,10 @@ export async function streamAgentEvents(engine: Engine, principal: UserPrincipal
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  const send = (event: AgentEvent) => res.write(`data: ${JSON.stringify(event)}\n\n`);
+  let closed = false;
+  const send = (event: AgentEvent) => {
+    if (!closed) res.write(`data: ${JSON.stringify(event)}\n\n`);
+  };
   res.write(": connected\n\n");
 
   const positions = new Map<string, number | null>();
@@ -32,14 +35,26 @@ export async function streamAgentEvents(engine: Engine, principal: UserPrincipal
     }).catch((error) => request.log.warn({ err: error }, "queue position refresh failed"));
   };
 
-  const unsubscribers = [engine.bus.onUser(accountId, user.id, send), engine.bus.onShutdown(() => res.end())];
-  for (const { productId } of await queuePositionsOf(engine.db, accountId, user.id)) {
-    unsubscribers.push(engine.bus.onPool(accountId, productId, refreshPositions));
-  }
-  refreshPositions();
+  const unsubscribers = [engine.bus.onUser(accountId, user.id, send)];
   const keepalive = setInterval(() => res.write(": keepalive\n\n"), KEEPALIVE_MS);
-  request.raw.on("close", () => {
+  keepalive.unref();
+  const cleanup = () => {
+    if (closed) return;
+    closed = true;
     clearInterval(keepalive);
     for (const off of unsubscribers) off();
-  });
+  };
+  // Whichever comes first: the agent goes away, or the server shuts down.
+  res.on("close", cleanup);
+  request.raw.on("close", cleanup);
+  unsubscribers.push(
+    engine.bus.onShutdown(() => {
+      cleanup();
+      res.end();
+    }),
+  );
+  for (const { productId } of await queuePositionsOf(engine.db, accountId, user.id)) {
+    if (!closed) unsubscribers.push(engine.bus.onPool(accountId, productId, refreshPositions));
+  }
+  refreshPositions();
 }
