@@ -34,6 +34,13 @@ export interface FieldError {
   message: string;
 }
 
+/** A field error before translation: `key` names a message of src/domain/messages.ts. */
+export interface FieldProblem {
+  field: string;
+  key: string;
+  params?: MessageParams;
+}
+
 /** Values substituted into the message for people, e.g. `{ product: "service-desk" }`. */
 export type MessageParams = Record<string, string | number>;
 
@@ -44,7 +51,7 @@ export class DomainError extends Error {
     readonly params: MessageParams = {},
     /** Extra members of the problem body, e.g. `queuePosition`. */
     readonly extra: Record<string, unknown> = {},
-    readonly errors: FieldError[] = [],
+    readonly errors: FieldProblem[] = [],
     /** Seconds for a Retry-After header. */
     readonly retryAfter?: number,
   ) {
@@ -56,6 +63,7 @@ export class DomainError extends Error {
 export const notFound = (what = "resource"): DomainError => new DomainError("NOT_FOUND", { what });
 export const forbidden = (reason = "privilege"): DomainError => new DomainError("FORBIDDEN", { reason });
 
-export function validationFailed(field: string, message: string): DomainError {
-  return new DomainError("VALIDATION_FAILED", {}, {}, [{ field, message }]);
+/** 400 naming the field; `key` is a message of src/domain/messages.ts (plain text is kept as is). */
+export function validationFailed(field: string, key: string, params: MessageParams = {}): DomainError {
+  return new DomainError("VALIDATION_FAILED", {}, {}, [{ field, key, params }]);
 }

@@ -164,7 +164,14 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     maxItems: (p) => `must have at most ${p.limit} items`,
     uniqueItems: "must not repeat items",
     json: "is not valid JSON",
+    empty: "is empty",
     invalid: "is invalid",
+    seatFilter: "must look like <product>:named or <product>:concurrent",
+    billingContactAdminOnly: "only admins can be billing contacts",
+    cursor: "is not a cursor this server issued",
+    fromBeforeTo: "must be before to",
+    tooManyPoints: (p) => `gives ${p.points} points; at most ${p.max} are allowed`,
+    idempotencyKeyLength: (p) => `must be 1 to ${p.max} characters long`,
   },
   fr: {
     required: "est obligatoire",
@@ -182,12 +189,21 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     maxItems: (p) => `doit contenir au plus ${p.limit} éléments`,
     uniqueItems: "ne doit pas contenir de doublons",
     json: "n'est pas du JSON valide",
+    empty: "est vide",
     invalid: "est invalide",
+    seatFilter: "doit être de la forme <produit>:named ou <produit>:concurrent",
+    billingContactAdminOnly: "seuls les administrateurs peuvent être contacts de facturation",
+    cursor: "n'est pas un curseur émis par ce serveur",
+    fromBeforeTo: "doit précéder to",
+    tooManyPoints: (p) => `donne ${p.points} points ; ${p.max} au plus sont permis`,
+    idempotencyKeyLength: (p) => `doit compter de 1 à ${p.max} caractères`,
   },
 };
 
-export function fieldMessage(keyword: string, params: MessageParams, lang: Language): string {
-  const text = fieldMessages[lang][keyword] ?? fieldMessages[lang].invalid;
+/** A field message by key (a JSON-schema keyword or one of ours); `fallback` for unknown keys. */
+export function fieldMessage(key: string, params: MessageParams, lang: Language, fallback = fieldMessages[lang].invalid as string): string {
+  const text = fieldMessages[lang][key];
+  if (text === undefined) return fallback;
   return typeof text === "function" ? text(params) : text;
 }
 

@@ -31,9 +31,9 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
   const to = query.to ? new Date(query.to) : new Date();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
   const step = query.step ?? DEFAULT_STEP_SECONDS;
-  if (from >= to) throw validationFailed("from", "must be before to");
+  if (from >= to) throw validationFailed("from", "fromBeforeTo");
   const points = Math.ceil((to.getTime() - from.getTime()) / (step * 1000));
-  if (points > MAX_POINTS) throw validationFailed("step", `gives ${points} points; at most ${MAX_POINTS} are allowed`);
+  if (points > MAX_POINTS) throw validationFailed("step", "tooManyPoints", { points, max: MAX_POINTS });
 
   const subscription = await db
     .selectFrom("subscriptions")

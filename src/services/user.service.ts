@@ -54,7 +54,7 @@ export async function listUsers(db: Db, principal: Principal, query: ListUsersQu
   let seat: { productId: string; type: SeatType } | undefined;
   if (query.seat !== undefined) {
     const match = /^([a-z0-9][a-z0-9-]*):(named|concurrent)$/.exec(query.seat);
-    if (!match) throw validationFailed("seat", "must look like <product>:named or <product>:concurrent");
+    if (!match) throw validationFailed("seat", "seatFilter");
     seat = { productId: (await requireProduct(db, match[1])).id, type: match[2] as SeatType };
   }
   const after = decodeCursor(query.cursor, 2);
@@ -89,7 +89,7 @@ export interface CreateUserInput {
 export type NewUserInput = Omit<CreateUserInput, "password"> & { passwordHash: string | null };
 
 function checkShape(role: Role, billingContact: boolean): void {
-  if (billingContact && role !== "admin") throw validationFailed("billingContact", "only admins can be billing contacts");
+  if (billingContact && role !== "admin") throw validationFailed("billingContact", "billingContactAdminOnly");
 }
 
 /** Creates a user inside an open transaction; used by the API, SCIM and CSV import. */

@@ -21,7 +21,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   } catch {
     // falls through to the validation error
   }
-  throw validationFailed("cursor", "is not a cursor this server issued");
+  throw validationFailed("cursor", "cursor");
 }
 
 /** Fetch limit + 1 rows; the extra one only says whether there is a next page. */

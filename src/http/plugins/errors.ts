@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import { DomainError } from "../../domain/errors.js";
 import { problem, sendProblem } from "../problem.js";
 import { fieldErrors } from "./validation.js";
+import { fieldMessage } from "../../domain/messages.js";
 
 const FRAMEWORK_CODES: Record<string, "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE"> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "VALIDATION_FAILED",
@@ -18,14 +19,16 @@ const FRAMEWORK_CODES: Record<string, "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
     if (error instanceof DomainError) {
-      return sendProblem(reply, problem(request, error.code, error.params, error.extra, error.errors), error.retryAfter);
+      const fields = error.errors.map((e) => ({ field: e.field, message: fieldMessage(e.key, e.params ?? {}, request.lang, e.key) }));
+      return sendProblem(reply, problem(request, error.code, error.params, error.extra, fields), error.retryAfter);
     }
     if (error.validation) {
       return sendProblem(reply, problem(request, "VALIDATION_FAILED", {}, {}, fieldErrors(error.validation as never, error.validationContext, request.lang)));
     }
     const mapped = error.code ? FRAMEWORK_CODES[error.code] : undefined;
     if (mapped === "VALIDATION_FAILED") {
-      return sendProblem(reply, problem(request, mapped, {}, {}, [{ field: "body", message: error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "is empty" : "is not valid JSON" }]));
+      const key = error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "empty" : "json";
+      return sendProblem(reply, problem(request, mapped, {}, {}, [{ field: "body", message: fieldMessage(key, {}, request.lang) }]));
     }
     if (mapped === "PAYLOAD_TOO_LARGE") return sendProblem(reply, problem(request, mapped, { limit: `${Math.round(bodyLimit / 1024 / 1024)} MiB` }));
     if (mapped) return sendProblem(reply, problem(request, mapped, { expected: "application/json" }));

@@ -45,7 +45,7 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
     const key = request.headers["idempotency-key"];
     if (key === undefined) return;
     if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw validationFailed("Idempotency-Key", `must be 1 to ${MAX_KEY_LENGTH} characters`);
+      throw validationFailed("Idempotency-Key", "idempotencyKeyLength", { max: MAX_KEY_LENGTH });
     }
     const id = { ...scopeOf(request.principal), key };
     const hash = requestHash(request);
