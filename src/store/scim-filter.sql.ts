@@ -214,3 +214,14 @@ export function sortExpression(columns: ResourceColumns, sortBy: string): Sql {
   }
   return column.type === "string" && !column.caseExact ? sql`lower(${column.expr})` : column.expr;
 }
+
+/** A filter on a group's members (`members[value eq "…"]` in a PATCH path), over `mu` (users). */
+export function compileMemberFilter(filter: Filter): Sql {
+  const members: MultiValued = {
+    type: "multi",
+    defaultSub: "value",
+    subs: { value: str(ref("mu.id"), true), display: str(ref("mu.name")) },
+    some: (condition) => condition,
+  };
+  return compileElement(filter, members, { urn: null, name: "members", sub: null });
+}
