@@ -20,15 +20,12 @@ import { auditActor, type Principal, type UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { grantSeatIn, revokeSeatIn } from "./seat.service.js";
 
-/**
- * Brings one user's seat of one product in line with its mapped groups. Returns true
- * when a named seat was freed (so that someone waiting for one may get it).
- */
-async function reconcileOne(tx: Db, principal: Principal, accountId: string, userId: string, productId: string): Promise<boolean> {
+/** Brings one user's seat of one product in line with its mapped groups. */
+async function reconcileOne(tx: Db, principal: Principal, accountId: string, userId: string, productId: string): Promise<void> {
   const product = await findProductById(tx, productId);
   const subscription = await lockSubscription(tx, accountId, productId);
   const user = await findUser(tx, accountId, userId);
-  if (!product || !user) return false;
+  if (!product || !user) return;
   const current = await findAssignment(tx, accountId, userId, productId);
   const decision = decideGroupSeat({
     mapped: await mappingsOfUser(tx, accountId, userId, productId),
@@ -51,20 +48,18 @@ async function reconcileOne(tx: Db, principal: Principal, accountId: string, use
   } else {
     await clearWarning(tx, accountId, userId, productId);
   }
-  const freedNamed = current?.type === "named" && (action.kind === "revoke" || (action.kind === "grant" && action.type !== "named"));
-  return freedNamed;
 }
 
 /** Reconciles users × products, in a fixed order (products by id) so that locks never cross. */
 export async function reconcileSeatsIn(tx: Db, principal: Principal, accountId: string, userIds: string[], productIds: string[]): Promise<void> {
   for (const productId of [...new Set(productIds)].sort()) {
-    let freed = 0;
-    for (const userId of [...new Set(userIds)]) {
-      if (await reconcileOne(tx, principal, accountId, userId, productId)) freed++;
-    }
-    // Named seats a group gave back go to users their mappings could not serve yet.
-    if (freed > 0) {
-      for (const waiting of await usersWaitingForNamed(tx, accountId, productId, freed)) {
+    for (const userId of [...new Set(userIds)]) await reconcileOne(tx, principal, accountId, userId, productId);
+    // Named seats left free (given back, or added to the subscription) go to the users
+    // their mappings could not serve yet, longest waiting first.
+    const subscription = await lockSubscription(tx, accountId, productId);
+    const left = subscription ? subscription.named_total - (await countNamedAssigned(tx, accountId, productId)) : 0;
+    if (left > 0) {
+      for (const waiting of await usersWaitingForNamed(tx, accountId, productId, left)) {
         await reconcileOne(tx, principal, accountId, waiting, productId);
       }
     }

@@ -15,8 +15,8 @@ import { lockAccount } from "../store/account.repository.js";
 import { insertAudit } from "../store/audit.repository.js";
 import { compileFilter, GROUP_COLUMNS, sortExpression, USER_COLUMNS } from "../store/scim-filter.sql.js";
 import {
-  addMembers, deleteGroup, existingUserIds, findGroup, groupsOfUsers, insertGroup, listGroups, listMembers, lockGroup, memberIds,
-  removeMembers, touchGroup, updateGroup,
+  addMembers, deleteGroup, existingUserIds, findGroup, groupsOfUsers, insertGroup, listGroups, listMembers, lockGroup, mappedProductsOfUser,
+  memberIds, removeMembers, touchGroup, updateGroup,
 } from "../store/scim-group.repository.js";
 import { findUser, listScimUsers, lockUser } from "../store/user.repository.js";
 import type { ScimGroupRow, UserRow } from "../store/schema.js";
@@ -197,7 +197,10 @@ export async function patchScimUser(ctx: ScimContext, id: string, body: unknown,
   const password = patchedPassword(operations);
   return changeUser(ctx, id, ifMatch, password, async (tx, before) => {
     const [current] = await viewUsers(tx, ctx.base, ctx.principal.accountId, [before]);
-    const { groups: _groups, meta: _meta, ...resource } = current;
+    // groups and meta are read-only: applyPatch refuses (groups) or skips (meta) them.
+    const resource: Json = { ...current };
+    delete resource.groups;
+    delete resource.meta;
     const patched = applyPatch(resource, operations, CORE_USER_URN);
     if (password === undefined) delete patched.password;
     // A boolean given as a string ("False", as Entra sends) is read like true/false.
@@ -211,7 +214,10 @@ export async function deleteScimUser(ctx: ScimContext, id: string, ifMatch: stri
   const { db, principal } = ctx;
   await db.transaction().execute(async (tx) => {
     await lockForChange(tx, principal.accountId, id, ifMatch);
+    const products = await mappedProductsOfUser(tx, principal.accountId, id);
     await deleteUserIn(tx, principal, principal.accountId, id);
+    // Named seats the user held go to whoever its groups' mappings could not serve yet.
+    await reconcileSeatsIn(tx, principal, principal.accountId, [], products);
   });
 }
 

@@ -20,6 +20,8 @@ interface MultiValued {
   subs: Record<string, Scalar>;
   /** Some element matches `condition` (written over `subs`). */
   some(condition: Sql): Sql;
+  /** false where the elements live in another table (a user's groups, a group's members). */
+  sortable: boolean;
 }
 
 type Attribute = Scalar | MultiValued | { type: "complex"; subs: Record<string, Scalar> };
@@ -50,6 +52,7 @@ export const USER_COLUMNS: ResourceColumns = {
       defaultSub: "value",
       subs: { value: str(ref("users.email")), type: str(sql`'work'`), primary: { type: "boolean", expr: sql`true` } },
       some: (condition) => condition,
+      sortable: true,
     },
     groups: {
       type: "multi",
@@ -57,6 +60,7 @@ export const USER_COLUMNS: ResourceColumns = {
       subs: { value: str(ref("gm.group_id"), true), display: str(ref("g.display_name")) },
       some: (condition) => sql`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_groups g ON g.account_id = gm.account_id AND g.id = gm.group_id
         WHERE gm.account_id = users.account_id AND gm.user_id = users.id AND (${condition}))`,
+      sortable: false,
     },
     meta: {
       type: "complex",
@@ -77,6 +81,7 @@ export const GROUP_COLUMNS: ResourceColumns = {
       subs: { value: str(ref("gm.user_id"), true), display: str(ref("mu.name")) },
       some: (condition) => sql`EXISTS (SELECT 1 FROM scim_group_members gm JOIN users mu ON mu.account_id = gm.account_id AND mu.id = gm.user_id
         WHERE gm.account_id = scim_groups.account_id AND gm.group_id = scim_groups.id AND (${condition}))`,
+      sortable: false,
     },
     meta: {
       type: "complex",
@@ -206,12 +211,10 @@ export function sortExpression(columns: ResourceColumns, sortBy: string): Sql {
   if (attr.urn !== null && !columns.urns.includes(attr.urn)) throw invalidValue(`sortBy '${sortBy}' names an unknown schema.`);
   const attribute = columns.attributes[attr.name];
   let column: Scalar | undefined;
-  if (attribute?.type === "multi") column = attribute.subs[attr.sub ?? attribute.defaultSub];
+  if (attribute?.type === "multi") column = attribute.sortable ? attribute.subs[attr.sub ?? attribute.defaultSub] : undefined;
   else if (attribute?.type === "complex") column = attr.sub ? attribute.subs[attr.sub] : undefined;
   else if (attribute && attr.sub === null) column = attribute;
-  if (!column || (attribute?.type === "multi" && attr.name === "groups") || (attribute?.type === "multi" && attr.name === "members")) {
-    throw invalidValue(`Sorting by '${sortBy}' is not supported.`);
-  }
+  if (!column) throw invalidValue(`Sorting by '${sortBy}' is not supported.`);
   return column.type === "string" && !column.caseExact ? sql`lower(${column.expr})` : column.expr;
 }
 
@@ -222,6 +225,7 @@ export function compileMemberFilter(filter: Filter): Sql {
     defaultSub: "value",
     subs: { value: str(ref("mu.id"), true), display: str(ref("mu.name")) },
     some: (condition) => condition,
+    sortable: false,
   };
   return compileElement(filter, members, { urn: null, name: "members", sub: null });
 }

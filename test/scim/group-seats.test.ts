@@ -90,6 +90,12 @@ eachBackend("group → seat mapping", ({ t }) => {
     assert.deepEqual(after.warnings.map((w: any) => w.user.id), [u3.id]);
     const sub = await t().call("GET", "/api/v1/subscription", { token: admin });
     assert.deepEqual(sub.body.items[0].named, { total: 1, assigned: 1 });
+
+    // The IdP deletes u2: its named seat goes to u3, who was waiting for one.
+    assert.equal((await scim.delete(`/Users/${u2.id}`)).status, 204);
+    assert.deepEqual(await seatsOf(t(), scim, u3.id), [{ product: slug, type: "named", source: "scim_group" }]);
+    const resolved = (await t().call("GET", "/api/v1/groups", { token: admin })).body.items.find((g: any) => g.id === namedGroup.id);
+    assert.deepEqual(resolved.warnings, []);
   });
 
   test("mapping errors: no subscription 409, unknown product or group 404, bad body 400, another account's group 404", async () => {
