@@ -113,10 +113,9 @@ export function resourceTypeDocuments(base: string) {
   ];
 }
 
-export function serviceProviderConfig(base: string, documentationUri: string) {
+export function serviceProviderConfig(base: string) {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_URN],
-    documentationUri,
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_COUNT },

@@ -15,7 +15,6 @@ import { SCIM_CONTENT_TYPE, sendScimError, sendScimNotFound } from "../../../sci
 import type { App, RouteDeps } from "../../../types.js";
 
 export const SCIM_PREFIX = "/scim/v2";
-const DOCUMENTATION = "https://github.com/seatkeeper/seatkeeper/blob/main/docs/scim.md";
 
 function baseOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}${SCIM_PREFIX}`;
@@ -57,7 +56,7 @@ export async function register(app: App, { db }: RouteDeps): Promise<void> {
         return resource;
       };
 
-      scim.get("/ServiceProviderConfig", { config, schema: doc("What this SCIM server supports") }, async (request) => serviceProviderConfig(baseOf(request), DOCUMENTATION));
+      scim.get("/ServiceProviderConfig", { config, schema: doc("What this SCIM server supports") }, async (request) => serviceProviderConfig(baseOf(request)));
       scim.get("/ResourceTypes", { config, schema: doc("User and Group") }, async (request) => list(resourceTypeDocuments(baseOf(request))));
       scim.get("/ResourceTypes/:id", { config, schema: { tags: ["scim"], summary: "One resource type", params: IdParams } }, async (request) => {
         const found = resourceTypeDocuments(baseOf(request)).find((r) => r.id.toLowerCase() === request.params.id.toLowerCase());
