@@ -52,7 +52,3 @@ export function sendScimError(error: FastifyError, request: FastifyRequest, repl
   if (answer.status === "401") reply.header("www-authenticate", 'Bearer realm="SCIM"');
   return reply.code(Number(answer.status)).type(SCIM_CONTENT_TYPE).send(answer);
 }
-
-export function sendScimNotFound(reply: FastifyReply): FastifyReply {
-  return reply.code(404).type(SCIM_CONTENT_TYPE).send(body(404, "No such SCIM endpoint."));
-}

@@ -141,15 +141,19 @@ export async function setGroupSeat(db: Db, principal: UserPrincipal, id: string,
   await db.transaction().execute(async (tx) => {
     const group = await lockGroup(tx, accountId, id);
     if (!group) throw notFound("group");
-    if (!(await lockSubscription(tx, accountId, product.id))) throw new DomainError("NO_SUBSCRIPTION", { product: product.slug });
     const previous = await findMapping(tx, accountId, id);
+    const products = [...new Set([previous?.product_id ?? product.id, product.id])].sort();
+    // Seat locks in product-id order, as every other path takes them.
+    for (const productId of products) {
+      const subscription = await lockSubscription(tx, accountId, productId);
+      if (productId === product.id && !subscription) throw new DomainError("NO_SUBSCRIPTION", { product: product.slug });
+    }
     await upsertMapping(tx, accountId, id, product.id, input.type);
     await insertAudit(tx, accountId, auditActor(principal), {
       action: "group.seat_mapped",
       target: { type: "group", id, name: group.display_name },
       details: { product: product.slug, type: input.type },
     });
-    const products = previous && previous.product_id !== product.id ? [previous.product_id, product.id] : [product.id];
     await reconcileSeatsIn(tx, principal, accountId, await memberIds(tx, accountId, id), products);
   });
   return groupSummary(db, principal, id);

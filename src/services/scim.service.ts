@@ -18,6 +18,7 @@ import {
   addMembers, deleteGroup, existingUserIds, findGroup, groupsOfUsers, insertGroup, listGroups, listMembers, lockGroup, mappedProductsOfUser,
   memberIds, removeMembers, touchGroup, updateGroup,
 } from "../store/scim-group.repository.js";
+import { lockSubscription } from "../store/subscription.repository.js";
 import { findUser, listScimUsers, lockUser } from "../store/user.repository.js";
 import type { ScimGroupRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal } from "./context.js";
@@ -300,6 +301,17 @@ export async function createScimGroup(ctx: ScimContext, body: unknown) {
   return (await viewGroups(db, ctx.base, accountId, [group], EVERYTHING))[0];
 }
 
+/**
+ * Takes the mapped product's seat lock before any membership row is written: a new member
+ * row holds a key-share lock on its user, and a user deletion that already holds the seat
+ * lock would otherwise wait for it while it waits for the seat lock.
+ */
+async function lockMappedSubscription(tx: Db, accountId: string, groupId: string): Promise<string | null> {
+  const productId = await mappedProductOf(tx, accountId, groupId);
+  if (productId) await lockSubscription(tx, accountId, productId);
+  return productId;
+}
+
 async function changeGroup(ctx: ScimContext, id: string, ifMatch: string | undefined, change: (tx: Db, group: ScimGroupRow) => Promise<void>) {
   const { db, principal } = ctx;
   const accountId = principal.accountId;
@@ -307,8 +319,17 @@ async function changeGroup(ctx: ScimContext, id: string, ifMatch: string | undef
     const before = isId("grp", id) ? await lockGroup(tx, accountId, id) : undefined;
     if (!before) throw groupNotFound();
     checkVersion(ifMatch, before.updated_at);
+    await lockMappedSubscription(tx, accountId, id);
     await change(tx, before);
-    return (await findGroup(tx, accountId, id))!;
+    const after = (await findGroup(tx, accountId, id))!;
+    if (after.display_name !== before.display_name || after.external_id !== before.external_id) {
+      await insertAudit(tx, accountId, auditActor(principal), {
+        action: "group.updated",
+        target: { type: "group", id, name: after.display_name },
+        details: { displayName: { from: before.display_name, to: after.display_name }, externalId: after.external_id },
+      });
+    }
+    return after;
   });
   return (await viewGroups(db, ctx.base, accountId, [group], EVERYTHING))[0];
 }
@@ -407,8 +428,8 @@ export async function deleteScimGroup(ctx: ScimContext, id: string, ifMatch: str
     const group = isId("grp", id) ? await lockGroup(tx, accountId, id) : undefined;
     if (!group) throw groupNotFound();
     checkVersion(ifMatch, group.updated_at);
+    const productId = await lockMappedSubscription(tx, accountId, id);
     const members = await memberIds(tx, accountId, id);
-    const productId = await mappedProductOf(tx, accountId, id);
     await deleteGroup(tx, accountId, id);
     await insertAudit(tx, accountId, auditActor(principal), { action: "group.deleted", target: { type: "group", id, name: group.display_name }, details: { members: members.length } });
     if (productId) await reconcileSeatsIn(tx, principal, accountId, members, [productId]);

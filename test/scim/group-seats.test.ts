@@ -98,6 +98,20 @@ eachBackend("group → seat mapping", ({ t }) => {
     assert.deepEqual(resolved.warnings, []);
   });
 
+  test("moving a mapping to another product revokes the old product's seats and grants the new one's", async () => {
+    const { scim, slug, admin } = await setup(t(), 2, 2);
+    const other = await t().product("Service Desk");
+    await t().subscribe(scim.account, other.slug, 2, 0);
+    const member = await scim.user(uniqueEmail("mover"));
+    const group = await scim.group("Movers", [member.id]);
+    await t().call("PUT", `/api/v1/groups/${group.id}/seat`, { token: admin, body: { product: slug, type: "concurrent" } });
+    assert.deepEqual(await seatsOf(t(), scim, member.id), [{ product: slug, type: "concurrent", source: "scim_group" }]);
+    const moved = await t().call("PUT", `/api/v1/groups/${group.id}/seat`, { token: admin, body: { product: other.slug, type: "named" } });
+    assert.equal(moved.status, 200);
+    assert.deepEqual(moved.body.seat, { product: other.slug, type: "named" });
+    assert.deepEqual(await seatsOf(t(), scim, member.id), [{ product: other.slug, type: "named", source: "scim_group" }]);
+  });
+
   test("mapping errors: no subscription 409, unknown product or group 404, bad body 400, another account's group 404", async () => {
     const { scim, admin } = await setup(t(), 1, 1);
     const group = await scim.group("G");

@@ -86,6 +86,10 @@ eachBackend("SCIM Groups", ({ t }) => {
       assert.equal(answer.body.scimType, scimType, JSON.stringify(operations));
     }
     assert.equal((await scim.get(path)).body.displayName, "Okta name", "refused operations change nothing");
+    const audit = await t().call("GET", "/api/v1/audit?action=group", { token: scim.account.admin.token });
+    const actions = audit.body.items.map((e: any) => e.action);
+    assert.ok(actions.includes("group.updated") && actions.includes("group.members_changed") && actions.includes("group.created"), actions.join());
+    assert.ok(audit.body.items.every((e: any) => e.actor.type === "scim"));
   });
 
   test("a group ETag: If-Match with a stale version is 412", async () => {

@@ -11,7 +11,7 @@ import {
 } from "../../../../services/scim.service.js";
 import { project } from "../../../../domain/scim/resources.js";
 import { principalOf } from "../../../plugins/auth.js";
-import { SCIM_CONTENT_TYPE, sendScimError, sendScimNotFound } from "../../../scim-errors.js";
+import { SCIM_CONTENT_TYPE, sendScimError } from "../../../scim-errors.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 export const SCIM_PREFIX = "/scim/v2";
@@ -36,7 +36,6 @@ export async function register(app: App, { db }: RouteDeps): Promise<void> {
     async (scim: App) => {
       scim.addContentTypeParser("application/scim+json", { parseAs: "string" }, scim.getDefaultJsonParser("error", "error"));
       scim.setErrorHandler((error: FastifyError, request, reply) => sendScimError(error, request, reply));
-      scim.setNotFoundHandler((_request, reply) => sendScimNotFound(reply));
       scim.addHook("onSend", async (_request, reply, payload) => {
         if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.header("content-type", SCIM_CONTENT_TYPE);
         return payload;
@@ -108,6 +107,12 @@ export async function register(app: App, { db }: RouteDeps): Promise<void> {
       scim.delete("/Groups/:id", { config, schema: { tags: ["scim"], summary: "Delete a group; seats its mapping gave are revoked", params: IdParams } }, async (request, reply) => {
         await deleteScimGroup(ctx(request), request.params.id, ifMatch(request));
         return reply.code(204).send();
+      });
+
+      // Anything else under /scim/v2 (e.g. /Bulk, /Me) is a SCIM 404, also beside the admin
+      // center's catch-all route.
+      scim.all("/*", { config, schema: { hide: true } }, async () => {
+        throw new ScimError(404, undefined, "No such SCIM endpoint.");
       });
     },
     { prefix: SCIM_PREFIX },
