@@ -273,3 +273,22 @@ export async function listWarnings(db: Db, accountId: string, groupIds: string[]
     .orderBy("w.at")
     .execute();
 }
+
+/** Products whose seats a change of the user can touch: its seats and its groups' mappings. */
+export async function seatProductsOfUser(db: Db, accountId: string, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("seat_assignments")
+    .select("product_id")
+    .where("account_id", "=", accountId)
+    .where("user_id", "=", userId)
+    .union(
+      db
+        .selectFrom("group_seat_mappings as m")
+        .innerJoin("scim_group_members as gm", (j) => j.onRef("gm.account_id", "=", "m.account_id").onRef("gm.group_id", "=", "m.group_id"))
+        .select("m.product_id")
+        .where("m.account_id", "=", accountId)
+        .where("gm.user_id", "=", userId),
+    )
+    .execute();
+  return rows.map((r) => r.product_id).sort();
+}

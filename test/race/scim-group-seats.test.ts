@@ -36,3 +36,33 @@ eachBackend("SCIM group seat race", ({ t }) => {
     assert.ok(warnings.every((w: any) => w.code === "NO_NAMED_SEAT_AVAILABLE" && w.granted === "concurrent"));
   });
 });
+
+eachBackend("SCIM lock ordering", ({ t }) => {
+  test("member changes, suspensions, deletions, mapping changes and sessions racing each other never deadlock or fail", async () => {
+    const scim = await scimClient(t());
+    const admin = scim.account.admin.token;
+    const [p1, p2] = [await t().product(), await t().product()];
+    await t().subscribe(scim.account, p1.slug, 2, 3);
+    await t().subscribe(scim.account, p2.slug, 2, 3);
+    const users = [];
+    for (let i = 0; i < 8; i++) users.push(await scim.user(uniqueEmail(`lock${i}`)));
+    const tokens = await Promise.all(users.map((u) => t().token(scim.account.id, u.id, "desktop")));
+    const groups = [await scim.group("A", users.map((u) => u.id)), await scim.group("B")];
+    await t().call("PUT", `/api/v1/groups/${groups[0].id}/seat`, { token: admin, body: { product: p1.slug, type: "concurrent" } });
+    await t().call("PUT", `/api/v1/groups/${groups[1].id}/seat`, { token: admin, body: { product: p2.slug, type: "named" } });
+    const statuses: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const ops = users.flatMap((u, i) => [
+        scim.patch(`/Groups/${groups[(round + i) % 2].id}`, [{ op: (round + i) % 3 ? "add" : "remove", path: "members", value: [{ value: u.id }] }]),
+        scim.patch(`/Users/${u.id}`, [{ op: "replace", path: "active", value: (round + i) % 4 ? "True" : "False" }]),
+        t().call("POST", "/api/v1/me/sessions", { token: tokens[i], body: { product: p1.slug } }),
+      ]);
+      ops.push(t().call("PUT", `/api/v1/groups/${groups[round % 2].id}/seat`, { token: admin, body: { product: round % 3 ? p1.slug : p2.slug, type: round % 2 ? "named" : "concurrent" } }));
+      if (round === 5) ops.push(scim.delete(`/Users/${users[0].id}`), scim.delete(`/Groups/${groups[1].id}`));
+      statuses.push(...(await Promise.all(ops)).map((r) => r.status));
+    }
+    assert.ok(statuses.every((s) => s < 500), `server errors: ${statuses.filter((s) => s >= 500).length}`);
+    const sub = await t().call("GET", "/api/v1/subscription", { token: admin });
+    for (const line of sub.body.items) assert.ok(line.named.assigned <= line.named.total, JSON.stringify(line));
+  });
+});
