@@ -6,7 +6,7 @@ import { ScimError, invalidPath, invalidValue, mutability, noTarget } from "../d
 import { parsePatchPath } from "../domain/scim/filter.js";
 import { wants, type ListQuery } from "../domain/scim/list.js";
 import {
-  applyPatch, get, personName, project, readBoolean, readGroup, readMemberIds, readPatch, readUser, requireObject,
+  applyPatch, get, personName, project, readGroup, readMemberIds, readPatch, readUser, requireObject,
   type Json, type PatchOperation, type UserInput,
 } from "../domain/scim/resources.js";
 import { CORE_GROUP_URN, CORE_USER_URN, ENTERPRISE_USER_URN, LIST_RESPONSE_URN } from "../domain/scim/schemas.js";
@@ -191,18 +191,28 @@ export async function replaceScimUser(ctx: ScimContext, id: string, body: unknow
   return changeUser(ctx, id, ifMatch, input.password, async () => input);
 }
 
-/** The password a PATCH sets, found before the transaction so that it is hashed outside it. */
+const CORE_USER_PREFIX = `${CORE_USER_URN.toLowerCase()}:`;
+
+/**
+ * The password a PATCH sets — `path: "password"`, or a `password` member of a path-less
+ * value (also inside the core schema's URN) — found before the transaction so that it is
+ * hashed outside it.
+ */
 function patchedPassword(operations: PatchOperation[]): string | undefined {
-  let password: string | undefined;
+  const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+  let password: unknown;
   for (const o of operations) {
     if (o.op === "remove") continue;
-    const value = o.path === undefined ? (typeof o.value === "object" && o.value !== null ? get(o.value as Json, "password") : undefined) : o.path.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:user:/, "") === "password" ? o.value : undefined;
-    if (value !== undefined) {
-      if (typeof value !== "string") throw invalidValue("'password' must be a string.");
-      password = value;
+    if (o.path !== undefined) {
+      const path = o.path.toLowerCase();
+      if ((path.startsWith(CORE_USER_PREFIX) ? path.slice(CORE_USER_PREFIX.length) : path) === "password") password = o.value;
+    } else if (isObject(o.value)) {
+      const core = get(o.value, CORE_USER_URN);
+      password = get(o.value, "password") ?? (isObject(core) ? get(core, "password") : undefined) ?? password;
     }
   }
-  return password;
+  if (password !== undefined && typeof password !== "string") throw invalidValue("'password' must be a string.");
+  return password as string | undefined;
 }
 
 export async function patchScimUser(ctx: ScimContext, id: string, body: unknown, ifMatch: string | undefined) {
@@ -214,12 +224,7 @@ export async function patchScimUser(ctx: ScimContext, id: string, body: unknown,
     const resource: Json = { ...current };
     delete resource.groups;
     delete resource.meta;
-    const patched = applyPatch(resource, operations, CORE_USER_URN);
-    if (password === undefined) delete patched.password;
-    // A boolean given as a string ("False", as Entra sends) is read like true/false.
-    const active = get(patched, "active");
-    if (active !== undefined && active !== null) patched.active = readBoolean(active, "active");
-    return readUser(patched);
+    return readUser(applyPatch(resource, operations, CORE_USER_URN));
   });
 }
 

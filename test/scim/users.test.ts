@@ -141,6 +141,12 @@ eachBackend("SCIM Users: PATCH", ({ t }) => {
     assert.equal(r.body.password, undefined);
     const login = await t().call("POST", "/api/v1/auth/login", { body: { email, password: "a new secret 123" } });
     assert.equal(login.status, 200);
+    const again = await scim.patch(`/Users/${user.id}`, [{ op: "replace", value: { [USER_URN]: { password: "third secret 456" } } }]);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal((await t().call("POST", "/api/v1/auth/login", { body: { email, password: "third secret 456" } })).status, 200);
+    const bad = await scim.patch(`/Users/${user.id}`, [{ op: "replace", value: { password: 12345678 } }]);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.scimType, "invalidValue");
   });
 
   test("ETags: meta.version, If-Match with a stale version is 412 and changes nothing", async () => {
