@@ -27,7 +27,7 @@ for (const backend of BACKENDS) {
       await migrateToLatest(database.db);
       assert.deepEqual(await pendingMigrations(database.db), []);
       const names = await tables(database.db);
-      for (const table of ["accounts", "users", "user_logins", "subscriptions", "seat_assignments", "audit_log", "auth_tokens"]) {
+      for (const table of ["accounts", "users", "user_logins", "subscriptions", "seat_assignments", "audit_log", "auth_tokens", "scim_groups", "scim_group_members", "group_seat_mappings", "group_seat_warnings"]) {
         assert.ok(names.includes(table), `${table} exists`);
       }
     });

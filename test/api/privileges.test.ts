@@ -55,6 +55,12 @@ export const MATRIX: Row[] = [
   { method: "POST", path: "/api/v1/me/heartbeat", allowed: USERS },
   { method: "POST", path: "/api/v1/me/release-requests", allowed: USERS, body: { product: 42 } },
   { method: "GET", path: "/api/v1/me/events", allowed: USERS, stream: true },
+  { method: "POST", path: "/api/v1/scim-tokens", allowed: ADMINS, body: { name: "" } },
+  { method: "GET", path: "/api/v1/scim-tokens", allowed: ADMINS },
+  { method: "DELETE", path: "/api/v1/scim-tokens/:id", allowed: ADMINS },
+  { method: "GET", path: "/api/v1/groups", allowed: STAFF },
+  { method: "PUT", path: "/api/v1/groups/:id/seat", allowed: SEATS_MANAGE, body: { product: "Not A Slug", type: "both" } },
+  { method: "DELETE", path: "/api/v1/groups/:id/seat", allowed: SEATS_MANAGE },
 ];
 
 /** Routes that need no token at all, or another scheme (SCIM). */
@@ -113,6 +119,18 @@ eachBackend("privilege matrix", ({ t }) => {
       }
     });
   }
+
+  test("a SCIM token is refused by every /api/v1 route, and user tokens by /scim/v2", async () => {
+    const scimToken = (await t().call("POST", "/api/v1/scim-tokens", { token: tokens.admin, body: { name: "IdP" } })).body.token;
+    for (const row of MATRIX.filter((r) => !r.stream && !r.spendsToken)) {
+      const url = row.path.replace(":id", account.admin.id).replace(":product", "no-such-product");
+      const r = await t().call(row.method, url, { token: scimToken, body: row.body });
+      assert.equal(r.status, 401, `SCIM token on ${row.method} ${row.path}`);
+    }
+    for (const caller of USERS) {
+      assert.equal((await t().call("GET", "/scim/v2/Users", { token: tokens[caller] })).status, 401, `${caller} on /scim/v2`);
+    }
+  });
 
   test("an unknown or revoked token is 401", async () => {
     const bogus = await t().call("GET", "/api/v1/account", { token: "skt_not-a-real-token" });

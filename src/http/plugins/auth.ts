@@ -34,18 +34,17 @@ function bearer(request: FastifyRequest): string | undefined {
 function checkAccess(access: Access, principal: Principal | null): void {
   if (access.auth === "public") return;
   if (!principal) throw new DomainError("UNAUTHENTICATED");
+  // A SCIM token is someone on /scim/v2 only, and only a SCIM token is someone there.
+  if ((principal.kind === "scim") !== (access.auth === "scim")) throw new DomainError("UNAUTHENTICATED");
   switch (access.auth) {
     case "any":
-      if (principal.kind === "scim") throw new DomainError("UNAUTHENTICATED");
+    case "scim":
       return;
     case "operator":
       if (principal.kind !== "operator") throw new DomainError("FORBIDDEN", { reason: "operator" });
       return;
-    case "scim":
-      if (principal.kind !== "scim") throw new DomainError("UNAUTHENTICATED");
-      return;
     case "user": {
-      if (principal.kind !== "user") throw new DomainError(principal.kind === "scim" ? "UNAUTHENTICATED" : "FORBIDDEN");
+      if (principal.kind !== "user") throw new DomainError("FORBIDDEN");
       const user = principal.user;
       if (access.admin && user.role !== "admin") throw new DomainError("FORBIDDEN", { reason: "admin_only" });
       if (access.staff && !isStaff(user)) throw new DomainError("FORBIDDEN");
