@@ -26,6 +26,9 @@ import * as userImport from "./routes/api/v1/user-import.js";
 import * as account from "./routes/api/v1/account.js";
 import * as me from "./routes/api/v1/me.js";
 import * as sharedSessions from "./routes/api/v1/shared-sessions.js";
+import * as scimTokens from "./routes/api/v1/scim-tokens.js";
+import * as groups from "./routes/api/v1/groups.js";
+import * as scim from "./routes/scim/v2/index.js";
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -95,6 +98,9 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   account.register(app, deps);
   sharedSessions.register(app, deps);
   me.register(app, deps);
+  scimTokens.register(app, deps);
+  groups.register(app, deps);
+  await scim.register(app, deps);
 
   const webDist = findWebDist();
   if (webDist) await installAdminCenter(app, webDist);

@@ -2,7 +2,7 @@ import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import type { Db } from "../store/database.js";
 import { findUser, findUserByEmail } from "../store/user.repository.js";
-import { findActiveToken, insertToken, revokeToken } from "../store/token.repository.js";
+import { findActiveToken, insertToken, revokeToken, touchToken } from "../store/token.repository.js";
 import { deleteLoginFailure, failuresByEmail, failuresByIp, lockLoginKeys, recordLoginFailure } from "../store/login-throttle.repository.js";
 import { DUMMY_PASSWORD_HASH, hashToken, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
 import type { Principal } from "./context.js";
@@ -79,7 +79,10 @@ export async function authenticate(db: Db, token: string, operatorToken: string 
   const row = await findActiveToken(db, hashToken(token));
   if (!row) return null;
   if (row.kind === "operator") return { kind: "operator", tokenId: row.id };
-  if (row.kind === "scim") return { kind: "scim", tokenId: row.id, accountId: row.account_id!, name: row.name ?? "SCIM" };
+  if (row.kind === "scim") {
+    await touchToken(db, row.id, new Date());
+    return { kind: "scim", tokenId: row.id, accountId: row.account_id!, name: row.name ?? "SCIM" };
+  }
   const user = await findUser(db, row.account_id!, row.user_id!);
   if (!user || !user.active) return null;
   return { kind: "user", tokenId: row.id, accountId: user.account_id, user, app: row.app };

@@ -84,6 +84,9 @@ export interface CreateUserInput {
   billingContact?: boolean;
   externalId?: string | null;
   active?: boolean;
+  givenName?: string | null;
+  familyName?: string | null;
+  scimEnterprise?: unknown;
 }
 
 export type NewUserInput = Omit<CreateUserInput, "password"> & { passwordHash: string | null };
@@ -110,6 +113,9 @@ export async function createUserIn(tx: Db, principal: Principal, accountId: stri
     passwordHash: input.passwordHash,
     externalId: input.externalId ?? null,
     active: input.active ?? true,
+    givenName: input.givenName ?? null,
+    familyName: input.familyName ?? null,
+    scimEnterprise: input.scimEnterprise ?? null,
   });
   if (!user) throw new DomainError("EMAIL_TAKEN", { email: input.email });
   await insertAudit(tx, accountId, auditActor(principal), {
@@ -138,6 +144,9 @@ export interface UpdateUserInput {
   billingContact?: boolean;
   password?: string;
   externalId?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+  scimEnterprise?: unknown;
 }
 
 /**
@@ -177,6 +186,9 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
     ...(billingContact !== before.billing_contact && { billingContact }),
     ...(passwordHash !== undefined && { passwordHash }),
     ...(input.externalId !== undefined && { externalId: input.externalId }),
+    ...(input.givenName !== undefined && { givenName: input.givenName }),
+    ...(input.familyName !== undefined && { familyName: input.familyName }),
+    ...(input.scimEnterprise !== undefined && { scimEnterprise: input.scimEnterprise }),
   };
   const after = await updateUserRow(tx, before, change);
   if (!after) throw new DomainError("EMAIL_TAKEN", { email: input.email ?? "" });

@@ -33,6 +33,9 @@ export interface UserTable {
   active: boolean;
   password_hash: string | null;
   external_id: string | null;
+  given_name: Generated<string | null>;
+  family_name: Generated<string | null>;
+  scim_enterprise: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -54,6 +57,7 @@ export interface AuthTokenTable {
   app: "desktop" | "mobile" | null;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
+  last_used_at: Generated<Date | null>;
 }
 
 export interface LoginFailureTable {
@@ -177,6 +181,41 @@ export interface UsageEventTable {
   wait_seconds: number | null;
 }
 
+export interface ScimGroupTable {
+  account_id: string;
+  id: string;
+  display_name: string;
+  external_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ScimGroupMemberTable {
+  account_id: string;
+  group_id: string;
+  user_id: string;
+  added_at: Timestamp;
+}
+
+export interface GroupSeatMappingTable {
+  account_id: string;
+  group_id: string;
+  product_id: string;
+  type: "named" | "concurrent";
+  created_at: Timestamp;
+}
+
+export interface GroupSeatWarningTable {
+  account_id: string;
+  user_id: string;
+  product_id: string;
+  group_id: string;
+  code: "NO_NAMED_SEAT_AVAILABLE" | "NO_SUBSCRIPTION";
+  /** The seat given instead (concurrent, from another mapped group), or null. */
+  granted: "concurrent" | null;
+  at: Timestamp;
+}
+
 export interface Database {
   products: ProductTable;
   accounts: AccountTable;
@@ -194,6 +233,10 @@ export interface Database {
   seat_cooldowns: SeatCooldownTable;
   release_requests: ReleaseRequestTable;
   usage_events: UsageEventTable;
+  scim_groups: ScimGroupTable;
+  scim_group_members: ScimGroupMemberTable;
+  group_seat_mappings: GroupSeatMappingTable;
+  group_seat_warnings: GroupSeatWarningTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;
@@ -204,3 +247,4 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type SharedSessionRow = Selectable<SharedSessionTable>;
 export type SupportSessionRow = Selectable<SupportSessionTable>;
 export type QueueEntryRow = Selectable<QueueEntryTable>;
+export type ScimGroupRow = Selectable<ScimGroupTable>;

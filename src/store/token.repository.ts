@@ -21,6 +21,7 @@ export async function insertToken(db: Db, token: NewToken): Promise<{ id: string
       user_id: token.userId,
       name: token.name,
       app: token.app,
+      created_at: new Date(), // millisecond precision, so a list cursor round-trips exactly
     })
     .returning(["id", "created_at"])
     .executeTakeFirstOrThrow();
@@ -45,15 +46,22 @@ export async function revokeUserTokens(db: Db, accountId: string, userId: string
     .execute();
 }
 
-export async function listScimTokens(db: Db, accountId: string) {
-  return db
+/** The account's live SCIM tokens, newest first, keyset-paginated by (created_at, id). */
+export async function listScimTokens(db: Db, accountId: string, after: { at: string; id: string } | undefined, limit: number) {
+  let query = db
     .selectFrom("auth_tokens")
-    .select(["id", "name", "created_at"])
+    .select(["id", "name", "created_at", "last_used_at"])
     .where("account_id", "=", accountId)
     .where("kind", "=", "scim")
     .where("revoked_at", "is", null)
     .orderBy("created_at", "desc")
-    .execute();
+    .orderBy("id", "desc")
+    .limit(limit + 1);
+  if (after) {
+    const at = new Date(after.at);
+    query = query.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", after.id)])]));
+  }
+  return query.execute();
 }
 
 export async function findScimToken(db: Db, accountId: string, id: string) {
@@ -64,4 +72,14 @@ export async function findScimToken(db: Db, accountId: string, id: string) {
     .where("kind", "=", "scim")
     .where("id", "=", id)
     .executeTakeFirst();
+}
+
+/** Records when a SCIM token was last used, at most once a minute (one write, not one per request). */
+export async function touchToken(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable("auth_tokens")
+    .set({ last_used_at: now })
+    .where("id", "=", id)
+    .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", new Date(now.getTime() - 60_000))]))
+    .execute();
 }

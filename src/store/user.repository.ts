@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Db } from "./database.js";
 import type { UserRow } from "./schema.js";
 import type { Role } from "../domain/access.js";
@@ -15,6 +15,9 @@ export interface NewUser {
   passwordHash: string | null;
   externalId?: string | null;
   active?: boolean;
+  givenName?: string | null;
+  familyName?: string | null;
+  scimEnterprise?: unknown;
 }
 
 /** Inserts the user and its global sign-in row; false when the email is taken. */
@@ -39,6 +42,9 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow | undef
       active: user.active ?? true,
       password_hash: user.passwordHash,
       external_id: user.externalId ?? null,
+      given_name: user.givenName ?? null,
+      family_name: user.familyName ?? null,
+      scim_enterprise: user.scimEnterprise ? JSON.stringify(user.scimEnterprise) : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -68,6 +74,9 @@ export interface UserChange {
   billingContact?: boolean;
   passwordHash?: string | null;
   externalId?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+  scimEnterprise?: unknown;
 }
 
 /** Updates the user; when the email changes, moves its sign-in row (false if taken). */
@@ -93,6 +102,9 @@ export async function updateUser(db: Db, user: UserRow, change: UserChange): Pro
       ...(change.billingContact !== undefined && { billing_contact: change.billingContact }),
       ...(change.passwordHash !== undefined && { password_hash: change.passwordHash }),
       ...(change.externalId !== undefined && { external_id: change.externalId }),
+      ...(change.givenName !== undefined && { given_name: change.givenName }),
+      ...(change.familyName !== undefined && { family_name: change.familyName }),
+      ...(change.scimEnterprise !== undefined && { scim_enterprise: change.scimEnterprise === null ? null : JSON.stringify(change.scimEnterprise) }),
       updated_at: new Date(),
     })
     .where("account_id", "=", user.account_id)
@@ -267,4 +279,28 @@ export async function updateUsers(db: Db, accountId: string, changes: UserRowCha
       FROM (VALUES ${values}) AS v(id, name, role, privileges, billing_contact, password_hash, set_password)
       WHERE u.account_id = ${accountId} AND u.id = v.id`.execute(db);
   }
+}
+
+export interface ScimListQuery {
+  where: RawBuilder<unknown> | null;
+  orderBy: RawBuilder<unknown> | null;
+  descending: boolean;
+  offset: number;
+  count: number;
+}
+
+/** A page of a SCIM list: the filter and sort are compiled SQL (src/store/scim-filter.sql.ts). */
+export async function listScimUsers(db: Db, accountId: string, query: ScimListQuery): Promise<{ rows: UserRow[]; total: number }> {
+  let base = db.selectFrom("users").where("users.account_id", "=", accountId);
+  if (query.where) base = base.where(query.where as RawBuilder<boolean>);
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
+  const direction = query.descending ? sql`DESC` : sql`ASC`;
+  const rows = query.count === 0 ? [] : await base
+    .selectAll("users")
+    .orderBy(query.orderBy ? sql`${query.orderBy} ${direction}` : sql`users.created_at ${direction}`)
+    .orderBy(sql`users.id ${direction}`)
+    .offset(query.offset)
+    .limit(query.count)
+    .execute();
+  return { rows, total: Number(total) };
 }

@@ -56,6 +56,12 @@ export const MATRIX: Row[] = [
   { method: "POST", path: "/api/v1/me/heartbeat", allowed: USERS },
   { method: "POST", path: "/api/v1/me/release-requests", allowed: USERS, body: { product: 42 } },
   { method: "GET", path: "/api/v1/me/events", allowed: USERS, stream: true },
+  { method: "POST", path: "/api/v1/scim-tokens", allowed: ADMINS, body: { name: 42 } },
+  { method: "GET", path: "/api/v1/scim-tokens", allowed: ADMINS },
+  { method: "DELETE", path: "/api/v1/scim-tokens/:id", allowed: ADMINS },
+  { method: "GET", path: "/api/v1/groups", allowed: STAFF },
+  { method: "PUT", path: "/api/v1/groups/:id/seat", allowed: SEATS_MANAGE, body: { type: "both" } },
+  { method: "DELETE", path: "/api/v1/groups/:id/seat", allowed: SEATS_MANAGE },
 ];
 
 /** Routes that need no token at all, or another scheme (SCIM). */

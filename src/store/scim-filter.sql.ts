@@ -1,0 +1,227 @@
+// SCIM filter AST (src/domain/scim/filter.ts) → a SQL condition on `users` or
+// `scim_groups`, evaluated by the database with its indexes: never by loading rows.
+// Values are always bound parameters.
+import { sql, type RawBuilder } from "kysely";
+import { parseAttrPath, type AttrPath, type Filter, type Value } from "../domain/scim/filter.js";
+import { invalidFilter, invalidValue } from "../domain/scim/errors.js";
+import { CORE_GROUP_URN, CORE_USER_URN, ENTERPRISE_USER_URN } from "../domain/scim/schemas.js";
+
+type Sql = RawBuilder<unknown>;
+
+type Scalar =
+  | { type: "string"; expr: Sql; caseExact: boolean }
+  | { type: "boolean"; expr: Sql }
+  | { type: "dateTime"; expr: Sql };
+
+interface MultiValued {
+  type: "multi";
+  /** The sub-attribute meant when none is named (`emails eq "…"` is `emails.value eq "…"`). */
+  defaultSub: string;
+  subs: Record<string, Scalar>;
+  /** Some element matches `condition` (written over `subs`). */
+  some(condition: Sql): Sql;
+}
+
+type Attribute = Scalar | MultiValued | { type: "complex"; subs: Record<string, Scalar> };
+
+export interface ResourceColumns {
+  urns: string[];
+  attributes: Record<string, Attribute>;
+}
+
+const str = (expr: Sql, caseExact = false): Scalar => ({ type: "string", expr, caseExact });
+const ref = (column: string): Sql => sql.ref(column);
+
+export const USER_COLUMNS: ResourceColumns = {
+  urns: [CORE_USER_URN.toLowerCase(), ENTERPRISE_USER_URN.toLowerCase()],
+  attributes: {
+    id: str(ref("users.id"), true),
+    username: str(ref("users.email")),
+    externalid: str(ref("users.external_id"), true),
+    displayname: str(ref("users.name")),
+    active: { type: "boolean", expr: ref("users.active") },
+    name: {
+      type: "complex",
+      subs: { givenname: str(ref("users.given_name")), familyname: str(ref("users.family_name")), formatted: str(ref("users.name")) },
+    },
+    // A Seatkeeper user has one email, its userName, shown as the primary work address.
+    emails: {
+      type: "multi",
+      defaultSub: "value",
+      subs: { value: str(ref("users.email")), type: str(sql`'work'`), primary: { type: "boolean", expr: sql`true` } },
+      some: (condition) => condition,
+    },
+    groups: {
+      type: "multi",
+      defaultSub: "value",
+      subs: { value: str(ref("gm.group_id"), true), display: str(ref("g.display_name")) },
+      some: (condition) => sql`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_groups g ON g.account_id = gm.account_id AND g.id = gm.group_id
+        WHERE gm.account_id = users.account_id AND gm.user_id = users.id AND (${condition}))`,
+    },
+    meta: {
+      type: "complex",
+      subs: { created: { type: "dateTime", expr: ref("users.created_at") }, lastmodified: { type: "dateTime", expr: ref("users.updated_at") } },
+    },
+  },
+};
+
+export const GROUP_COLUMNS: ResourceColumns = {
+  urns: [CORE_GROUP_URN.toLowerCase()],
+  attributes: {
+    id: str(ref("scim_groups.id"), true),
+    displayname: str(ref("scim_groups.display_name")),
+    externalid: str(ref("scim_groups.external_id"), true),
+    members: {
+      type: "multi",
+      defaultSub: "value",
+      subs: { value: str(ref("gm.user_id"), true), display: str(ref("mu.name")) },
+      some: (condition) => sql`EXISTS (SELECT 1 FROM scim_group_members gm JOIN users mu ON mu.account_id = gm.account_id AND mu.id = gm.user_id
+        WHERE gm.account_id = scim_groups.account_id AND gm.group_id = scim_groups.id AND (${condition}))`,
+    },
+    meta: {
+      type: "complex",
+      subs: { created: { type: "dateTime", expr: ref("scim_groups.created_at") }, lastmodified: { type: "dateTime", expr: ref("scim_groups.updated_at") } },
+    },
+  },
+};
+function describe(attr: AttrPath): string {
+  return attr.sub ? `${attr.name}.${attr.sub}` : attr.name;
+}
+
+function resolve(columns: ResourceColumns, attr: AttrPath): Attribute {
+  if (attr.urn !== null && !columns.urns.includes(attr.urn)) throw invalidFilter(`Unknown schema '${attr.urn}'.`);
+  const found = columns.attributes[attr.name];
+  if (!found) throw invalidFilter(`Filtering on '${describe(attr)}' is not supported.`);
+  return found;
+}
+
+function subOf(attribute: { subs: Record<string, Scalar> }, sub: string, attr: AttrPath): Scalar {
+  const found = attribute.subs[sub];
+  if (!found) throw invalidFilter(`Filtering on '${attr.name}.${sub}' is not supported.`);
+  return found;
+}
+
+function likePattern(value: string, cmp: "co" | "sw" | "ew"): string {
+  const escaped = value.replace(/[\\%_]/g, "\\$&");
+  return cmp === "co" ? `%${escaped}%` : cmp === "sw" ? `${escaped}%` : `%${escaped}`;
+}
+
+const SQL_OPS = { eq: sql`=`, gt: sql`>`, ge: sql`>=`, lt: sql`<`, le: sql`<=` } as const;
+
+function compareScalar(column: Scalar, cmp: string, value: Value, name: string): Sql {
+  if (value === null) {
+    if (cmp === "eq") return sql`${column.expr} IS NULL`;
+    if (cmp === "ne") return sql`${column.expr} IS NOT NULL`;
+    throw invalidFilter(`'${cmp} null' on '${name}' means nothing.`);
+  }
+  if (column.type === "boolean") {
+    if (typeof value !== "boolean") throw invalidFilter(`'${name}' is a boolean: compare it with true or false.`);
+    if (cmp === "eq") return sql`${column.expr} = ${value}`;
+    if (cmp === "ne") return sql`${column.expr} IS DISTINCT FROM ${value}`;
+    throw invalidFilter(`'${name}' is a boolean: only eq, ne and pr apply.`);
+  }
+  if (column.type === "dateTime") {
+    const at = typeof value === "string" ? new Date(value) : new Date(Number.NaN);
+    if (Number.isNaN(at.getTime())) throw invalidFilter(`'${name}' is a dateTime: compare it with an ISO 8601 string.`);
+    if (cmp === "ne") return sql`${column.expr} IS DISTINCT FROM ${at}`;
+    if (cmp === "co" || cmp === "sw" || cmp === "ew") throw invalidFilter(`'${name}' is a dateTime: ${cmp} does not apply.`);
+    return sql`${column.expr} ${SQL_OPS[cmp as keyof typeof SQL_OPS]} ${at}`;
+  }
+  if (typeof value !== "string") throw invalidFilter(`'${name}' is a string: compare it with a "quoted" value.`);
+  const left = column.caseExact ? column.expr : sql`lower(${column.expr})`;
+  const right = column.caseExact ? value : value.toLowerCase();
+  switch (cmp) {
+    case "ne":
+      return sql`${left} IS DISTINCT FROM ${right}`;
+    case "co":
+    case "sw":
+    case "ew":
+      return sql`${left} LIKE ${likePattern(right, cmp)}`;
+    default:
+      return sql`${left} ${SQL_OPS[cmp as keyof typeof SQL_OPS]} ${right}`;
+  }
+}
+
+function present(column: Scalar): Sql {
+  return column.type === "string" ? sql`(${column.expr} IS NOT NULL AND ${column.expr} <> '')` : sql`${column.expr} IS NOT NULL`;
+}
+
+/** Compiles a filter on one element of a multi-valued attribute (inside `some`). */
+function compileElement(filter: Filter, attribute: MultiValued, outer: AttrPath): Sql {
+  switch (filter.op) {
+    case "and":
+      return sql`(${compileElement(filter.left, attribute, outer)} AND ${compileElement(filter.right, attribute, outer)})`;
+    case "or":
+      return sql`(${compileElement(filter.left, attribute, outer)} OR ${compileElement(filter.right, attribute, outer)})`;
+    case "not":
+      return sql`(NOT ${compileElement(filter.filter, attribute, outer)})`;
+    case "valuePath":
+      throw invalidFilter("A value filter cannot nest another value filter.");
+    case "pr":
+      return present(subOf(attribute, filter.attr.name, outer));
+    case "compare":
+      return compareScalar(subOf(attribute, filter.attr.name, outer), filter.cmp, filter.value, `${outer.name}.${filter.attr.name}`);
+  }
+}
+
+export function compileFilter(filter: Filter, columns: ResourceColumns): Sql {
+  switch (filter.op) {
+    case "and":
+      return sql`(${compileFilter(filter.left, columns)} AND ${compileFilter(filter.right, columns)})`;
+    case "or":
+      return sql`(${compileFilter(filter.left, columns)} OR ${compileFilter(filter.right, columns)})`;
+    case "not":
+      return sql`(NOT ${compileFilter(filter.filter, columns)})`;
+    case "valuePath": {
+      const attribute = resolve(columns, filter.attr);
+      if (attribute.type !== "multi") throw invalidFilter(`'${filter.attr.name}' is not multi-valued.`);
+      return attribute.some(compileElement(filter.filter, attribute, filter.attr));
+    }
+    case "pr":
+    case "compare": {
+      const attribute = resolve(columns, filter.attr);
+      const name = describe(filter.attr);
+      let column: Scalar;
+      if (attribute.type === "multi") {
+        column = subOf(attribute, filter.attr.sub ?? attribute.defaultSub, filter.attr);
+        const condition = filter.op === "pr" ? present(column) : compareScalar(column, filter.cmp, filter.value, name);
+        return attribute.some(condition);
+      }
+      if (attribute.type === "complex") {
+        if (filter.attr.sub === null) throw invalidFilter(`'${name}' is complex: name one of its sub-attributes.`);
+        column = subOf(attribute, filter.attr.sub, filter.attr);
+      } else {
+        if (filter.attr.sub !== null) throw invalidFilter(`'${filter.attr.name}' has no sub-attribute '${filter.attr.sub}'.`);
+        column = attribute;
+      }
+      return filter.op === "pr" ? present(column) : compareScalar(column, filter.cmp, filter.value, name);
+    }
+  }
+}
+
+/** sortBy → an ORDER BY expression; the id always follows, so pages are stable. */
+export function sortExpression(columns: ResourceColumns, sortBy: string): Sql {
+  const attr = parseAttrPath(sortBy);
+  if (!attr) throw invalidValue(`sortBy '${sortBy}' is not an attribute.`);
+  if (attr.urn !== null && !columns.urns.includes(attr.urn)) throw invalidValue(`sortBy '${sortBy}' names an unknown schema.`);
+  const attribute = columns.attributes[attr.name];
+  let column: Scalar | undefined;
+  if (attribute?.type === "multi") column = attribute.subs[attr.sub ?? attribute.defaultSub];
+  else if (attribute?.type === "complex") column = attr.sub ? attribute.subs[attr.sub] : undefined;
+  else if (attribute && attr.sub === null) column = attribute;
+  if (!column || (attribute?.type === "multi" && attr.name === "groups") || (attribute?.type === "multi" && attr.name === "members")) {
+    throw invalidValue(`Sorting by '${sortBy}' is not supported.`);
+  }
+  return column.type === "string" && !column.caseExact ? sql`lower(${column.expr})` : column.expr;
+}
+
+/** A filter on a group's members (`members[value eq "…"]` in a PATCH path), over `mu` (users). */
+export function compileMemberFilter(filter: Filter): Sql {
+  const members: MultiValued = {
+    type: "multi",
+    defaultSub: "value",
+    subs: { value: str(ref("mu.id"), true), display: str(ref("mu.name")) },
+    some: (condition) => condition,
+  };
+  return compileElement(filter, members, { urn: null, name: "members", sub: null });
+}
