@@ -87,6 +87,25 @@ export interface Account {
   settings: AccountSettings;
 }
 
+export interface GroupWarning {
+  code: "NO_NAMED_SEAT_AVAILABLE" | "NO_SUBSCRIPTION";
+  product: string;
+  user: { id: string; name: string; email: string };
+  /** The seat the member got instead (concurrent when no named seat was left), or none. */
+  granted: SeatType | null;
+  at: string;
+}
+
+/** A group provisioned by SCIM, its members and its seat mapping (S7). */
+export interface Group {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  memberCount: number;
+  seat: { product: string; type: SeatType } | null;
+  warnings: GroupWarning[];
+}
+
 export interface ScimToken {
   id: string;
   name: string;
