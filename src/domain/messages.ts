@@ -193,6 +193,7 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     importAdminOnly: "only an admin may create admins or change them",
     importLastAdmin: "would leave the account without an active admin",
     importLastBillingContact: "would leave the account without a billing contact",
+    importGroupSeat: (p) => `${p.product}: this user's seat comes from a group mapping; change it on the Groups page or in the identity provider`,
   },
   fr: {
     required: "est obligatoire",
@@ -237,6 +238,7 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     importAdminOnly: "seul un administrateur peut créer ou modifier des administrateurs",
     importLastAdmin: "laisserait le compte sans administrateur actif",
     importLastBillingContact: "laisserait le compte sans contact de facturation",
+    importGroupSeat: (p) => `${p.product} : le poste de cet utilisateur vient d'une association de groupe ; modifiez-le sur la page Groupes ou dans le fournisseur d'identité`,
   },
 };
 

@@ -148,6 +148,8 @@ export interface ExistingUser {
   active: boolean;
   /** Current seats by product id. */
   seats: Map<string, SeatType>;
+  /** Products whose seat a SCIM group mapping gave: the mapping owns it, an import leaves it be. */
+  groupSeats: Set<string>;
 }
 
 export interface ImportState {
@@ -233,14 +235,17 @@ export function planImport(file: ImportFile, state: ImportState): ImportPlan {
         const product = state.products.get(slug);
         if (!product) errors.push({ row: r.row, field: "seats", key: "importUnknownProduct", params: { product: slug } });
         else if (!state.subscriptions.has(product.id)) errors.push({ row: r.row, field: "seats", key: "importNoSubscription", params: { product: slug } });
-        else if (current.get(product.id) !== type) {
+        else if (user?.groupSeats.has(product.id) && current.get(product.id) !== type) {
+          errors.push({ row: r.row, field: "seats", key: "importGroupSeat", params: { product: slug } });
+        } else if (current.get(product.id) !== type) {
           grants.push({ row: r.row, emailLower: r.emailLower, productId: product.id, product: slug, type, previous: current.get(product.id) ?? null });
         }
       }
-      // The seats column is the complete set: a seat it does not list is revoked.
+      // The seats column is the complete set: a seat it does not list is revoked, unless a
+      // group mapping gave it (the identity provider's groups decide those).
       for (const [productId, type] of current) {
         const slug = slugs.get(productId) ?? productId;
-        if (!r.seats.has(slug)) revokes.push({ row: r.row, emailLower: r.emailLower, productId, product: slug, type, previous: type });
+        if (!r.seats.has(slug) && !user?.groupSeats.has(productId)) revokes.push({ row: r.row, emailLower: r.emailLower, productId, product: slug, type, previous: type });
       }
     }
 

@@ -7,6 +7,7 @@
 import { hasPrivilege, type Actor, type Role } from "../domain/access.js";
 import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
+import { GROUP_SOURCE } from "../domain/group-seat.js";
 import { fieldMessage, type Language } from "../domain/messages.js";
 import { planImport, readImportFile, type ExistingUser, type ImportFile, type ImportPlan, type ImportState, type RowError } from "../domain/user-import.js";
 import type { SeatType } from "../domain/seat-rules.js";
@@ -72,10 +73,12 @@ async function loadState(db: Db, principal: Principal, accountId: string, file: 
   const users = await findUsersByIds(db, accountId, ownIds, lock);
   const assignments = await listAssignments(db, accountId, ownIds);
   const seatsOf = new Map<string, Map<string, SeatType>>();
+  const groupSeatsOf = new Map<string, Set<string>>();
   for (const a of assignments) {
     const seats = seatsOf.get(a.userId) ?? new Map<string, SeatType>();
     seats.set(a.productId, a.type);
     seatsOf.set(a.userId, seats);
+    if (a.source === GROUP_SOURCE) groupSeatsOf.set(a.userId, (groupSeatsOf.get(a.userId) ?? new Set<string>()).add(a.productId));
   }
   const slugs = new Set<string>(assignments.map((a) => a.product));
   for (const r of file.rows) for (const slug of r.seats?.keys() ?? []) slugs.add(slug);
@@ -86,7 +89,8 @@ async function loadState(db: Db, principal: Principal, accountId: string, file: 
     existing: new Map(
       users.map((u): [string, ExistingUser] => [
         u.email.toLowerCase(),
-        { id: u.id, name: u.name, role: u.role, privileges: u.privileges, billingContact: u.billing_contact, active: u.active, seats: seatsOf.get(u.id) ?? new Map() },
+        { id: u.id, name: u.name, role: u.role, privileges: u.privileges, billingContact: u.billing_contact, active: u.active,
+          seats: seatsOf.get(u.id) ?? new Map(), groupSeats: groupSeatsOf.get(u.id) ?? new Set() },
       ]),
     ),
     takenElsewhere: new Set(logins.filter((l) => l.account_id !== accountId).map((l) => l.email_lower)),

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import { TEST_PASSWORD, type TestAccount, type TestApp } from "../support/app.js";
+import { scimClient } from "../support/scim.js";
 
 const HEADER = "email,name,role,seats,password";
 
@@ -274,6 +275,28 @@ eachBackend("CSV import", ({ t }) => {
     const swap = await importCsv(t(), account.admin.token, `email,name,seats\nnext@sets.test,Next,${desk.slug}:named\nholder@sets.test,Holder,`);
     assert.deepEqual(swap.body.errors, []);
     assert.deepEqual((await t().call("GET", `/api/v1/users/${other.id}`, { token: account.admin.token })).body.seats.map((s: any) => s.type), ["named"]);
+  });
+
+  test("seats a SCIM group mapping gave stay with the mapping: an import neither revokes nor changes them", async () => {
+    const account = await t().account();
+    const product = await t().product();
+    const other = await t().product();
+    await t().subscribe(account, product.slug, 2, 5);
+    await t().subscribe(account, other.slug, 0, 5);
+    const idp = await scimClient(t(), account);
+    const member = await idp.user("grouped@import.test");
+    const group = await idp.group("Support", [member.id]);
+    const mapped = await t().call("PUT", `/api/v1/groups/${group.id}/seat`, { token: account.admin.token, body: { product: product.slug, type: "concurrent" } });
+    assert.equal(mapped.status, 200);
+
+    const kept = await importCsv(t(), account.admin.token, `email,name,seats\ngrouped@import.test,Grouped,${other.slug}:concurrent`);
+    assert.deepEqual(kept.body.errors, []);
+    const seats = (await t().call("GET", `/api/v1/users/${member.id}`, { token: account.admin.token })).body.seats;
+    assert.deepEqual(seats.map((s: any) => `${s.product}:${s.type}:${s.source}`).sort(), [`${other.slug}:concurrent:import`, `${product.slug}:concurrent:scim_group`].sort());
+
+    const changed = await importCsv(t(), account.admin.token, `email,name,seats\ngrouped@import.test,Grouped,${product.slug}:named;${other.slug}:concurrent`);
+    assert.deepEqual(changed.body.errors.map((e: any) => `${e.row} ${e.field}`), ["2 seats"]);
+    assert.match(changed.body.errors[0].message, /group mapping/);
   });
 
   test("progress streams as NDJSON with Accept: application/x-ndjson, the result last", async () => {
