@@ -84,7 +84,7 @@ eachBackend("CSV import", ({ t }) => {
     await t().subscribe(account, product.slug, 1, 1);
     const before = await countUsers(t(), account.id);
     const csv = `${HEADER}\nann@dry.test,Ann,agent,${product.slug}:named,${TEST_PASSWORD}\nbob@dry.test,Bob,,,`;
-    const dry = await importCsv(t(), account.admin.token, csv, { dryRun: true });
+    const dry = await importCsv(t(), account.admin.token, csv, { dryRun: true, headers: { "content-type": "text/csv; charset=utf-8" } });
     assert.deepEqual(dry.body, { dryRun: true, created: 2, updated: 0, unchanged: 0, errors: [] });
     assert.equal(await countUsers(t(), account.id), before);
     const audit = await t().call("GET", "/api/v1/audit?action=users", { token: account.admin.token });
