@@ -282,7 +282,11 @@ export function planImport(file: ImportFile, state: ImportState): ImportPlan {
     }
 
     for (const g of grants) {
-      if (g.type === "named") namedTaken.set(g.productId, [...(namedTaken.get(g.productId) ?? []), g.row]);
+      if (g.type === "named") {
+        const rows = namedTaken.get(g.productId) ?? [];
+        rows.push(g.row);
+        namedTaken.set(g.productId, rows);
+      }
       if (g.previous === "named") namedFreed.set(g.productId, (namedFreed.get(g.productId) ?? 0) + 1);
     }
     for (const v of revokes) if (v.type === "named") namedFreed.set(v.productId, (namedFreed.get(v.productId) ?? 0) + 1);
