@@ -1,7 +1,7 @@
 // Import users from a CSV file: choose a file, see a dry run (what would be created,
 // updated or left unchanged, and every row error), then import with a progress bar.
 import { useState } from "react";
-import { ApiError, errorText, importUsersCsv, type ImportProgress, type ImportResult } from "../api";
+import { errorText, importUsersCsv, type ImportProgress, type ImportResult } from "../api";
 import { useI18n } from "../i18n";
 import { Dialog, ErrorMessage, SuccessMessage } from "./ui";
 
@@ -43,7 +43,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
       if (result.errors.length > 0) setStage({ kind: "checked", result });
       else onImported(result);
     } catch (e) {
-      setStage({ kind: "failed", error: e instanceof ApiError ? e.text : errorText(e) });
+      setStage({ kind: "failed", error: errorText(e) });
     }
   };
 
