@@ -1,10 +1,12 @@
-// The `seatkeeper` command: serve, migrate, operator-token, demo.
+// The `seatkeeper` command: serve, migrate, operator-token, demo, import.
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import { DataDirLockedError, migrateDownAll, migrateToLatest, openDatabase } from "../store/database.js";
 import { createOperatorToken } from "../services/auth.service.js";
 import { isDatabaseEmpty, seedDemo } from "../services/demo.service.js";
 import { serve } from "./serve.js";
+import { runImport } from "./import.js";
 
 function config(): Config {
   return loadConfig();
@@ -75,6 +77,20 @@ program
       }
       const demo = await seedDemo(db);
       console.log(`Demo sign-in: ${demo.email} / ${demo.password}`);
+    });
+  });
+
+program
+  .command("import")
+  .description("import users from a CSV file (email,name,role,seats,password) into an account, as the operator; all or nothing")
+  .argument("<file>", "the CSV file (UTF-8)")
+  .requiredOption("--account <accountId>", "the account to import into")
+  .option("--dry-run", "check the file and report what would change, without writing")
+  .action(async (file: string, options: { account: string; dryRun?: boolean }) => {
+    const text = readFileSync(file, "utf8");
+    await withDatabase(async ({ db }) => {
+      await migrateToLatest(db);
+      process.exitCode = await runImport(db, text, options.account, options.dryRun ?? false);
     });
   });
 

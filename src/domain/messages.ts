@@ -80,6 +80,7 @@ const details: Record<Language, Record<ErrorCode, Text>> = {
     FORBIDDEN: (p) =>
       p.reason === "admin_only" ? "Only an admin may do this."
         : p.reason === "privilege_escalation" ? "You cannot give privileges or roles you do not hold yourself."
+        : p.reason === "import_seats" ? 'This import grants or revokes seats: that needs the "seats:manage" privilege. Remove the seats column, or ask someone who manages seats.'
         : p.privilege ? `This needs the "${p.privilege}" privilege.` : "You may not do this.",
     NOT_BILLING_CONTACT: "Only the account's billing contact can change the subscription.",
     NO_SEAT_ASSIGNED: (p) => `You have no seat of ${p.product}. Ask an admin to grant you one.`,
@@ -111,6 +112,7 @@ const details: Record<Language, Record<ErrorCode, Text>> = {
     FORBIDDEN: (p) =>
       p.reason === "admin_only" ? "Seul un administrateur peut faire cela."
         : p.reason === "privilege_escalation" ? "Vous ne pouvez pas donner des privilèges ou des rôles que vous n'avez pas."
+        : p.reason === "import_seats" ? "Cet import attribue ou retire des postes : il faut le privilège « seats:manage ». Retirez la colonne seats, ou demandez à quelqu'un qui gère les postes."
         : p.privilege ? `Il faut le privilège « ${p.privilege} ».` : "Vous n'êtes pas autorisé à faire cela.",
     NOT_BILLING_CONTACT: "Seul le contact de facturation du compte peut modifier l'abonnement.",
     NO_SEAT_ASSIGNED: (p) => `Vous n'avez aucun poste de ${p.product}. Demandez-en un à un administrateur.`,
@@ -172,6 +174,26 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     fromBeforeTo: "must be before to",
     tooManyPoints: (p) => `gives ${p.points} points; at most ${p.max} are allowed`,
     idempotencyKeyLength: (p) => `must be 1 to ${p.max} characters long`,
+    csvUnclosedQuote: (p) => `has a quoted field opened on line ${p.line} that is never closed`,
+    csvStrayQuote: (p) => `has a misplaced quote on line ${p.line}: quote whole fields, and double a quote inside one ("")`,
+    csvEmpty: "is empty: send a CSV file whose first line is the header email,name,role,seats,password",
+    csvNoRows: "has a header but no user rows",
+    csvUnknownColumn: (p) => `names an unknown column "${p.column}"; the columns are ${p.columns}`,
+    csvDuplicateColumn: (p) => `names the column ${p.column} twice`,
+    csvMissingColumn: (p) => `needs the column ${p.column}`,
+    csvFieldCount: (p) => `has ${p.actual} fields where the header has ${p.expected}`,
+    importDuplicateEmail: (p) => `repeats the email of row ${p.first}`,
+    importEmailTaken: "is already in use",
+    importSeatFormat: (p) => `"${p.value}" must look like product:named or product:concurrent`,
+    importSeatType: (p) => `"${p.value}": the seat type must be named or concurrent`,
+    importProductTwice: (p) => `lists ${p.product} twice`,
+    importUnknownProduct: (p) => `names an unknown product: ${p.product}`,
+    importNoSubscription: (p) => `the account has no subscription for ${p.product}`,
+    importNoNamedSeat: (p) => `no named seat of ${p.product} left: the account has ${p.total}, this import would assign ${p.needed}`,
+    importAdminOnly: "only an admin may create admins or change them",
+    importLastAdmin: "would leave the account without an active admin",
+    importLastBillingContact: "would leave the account without a billing contact",
+    importGroupSeat: (p) => `${p.product}: this user's seat comes from a group mapping; change it on the Groups page or in the identity provider`,
   },
   fr: {
     required: "est obligatoire",
@@ -197,6 +219,26 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     fromBeforeTo: "doit précéder to",
     tooManyPoints: (p) => `donne ${p.points} points ; ${p.max} au plus sont permis`,
     idempotencyKeyLength: (p) => `doit compter de 1 à ${p.max} caractères`,
+    csvUnclosedQuote: (p) => `contient un champ entre guillemets ouvert ligne ${p.line} et jamais fermé`,
+    csvStrayQuote: (p) => `contient un guillemet mal placé ligne ${p.line} : entourez le champ entier de guillemets et doublez ceux qu'il contient ("")`,
+    csvEmpty: "est vide : envoyez un fichier CSV dont la première ligne est l'en-tête email,name,role,seats,password",
+    csvNoRows: "contient un en-tête mais aucune ligne d'utilisateur",
+    csvUnknownColumn: (p) => `nomme une colonne inconnue « ${p.column} » ; les colonnes sont ${p.columns}`,
+    csvDuplicateColumn: (p) => `nomme deux fois la colonne ${p.column}`,
+    csvMissingColumn: (p) => `doit contenir la colonne ${p.column}`,
+    csvFieldCount: (p) => `compte ${p.actual} champs alors que l'en-tête en a ${p.expected}`,
+    importDuplicateEmail: (p) => `reprend l'adresse e-mail de la ligne ${p.first}`,
+    importEmailTaken: "est déjà utilisée",
+    importSeatFormat: (p) => `« ${p.value} » doit être de la forme produit:named ou produit:concurrent`,
+    importSeatType: (p) => `« ${p.value} » : le type de poste doit être named ou concurrent`,
+    importProductTwice: (p) => `cite deux fois ${p.product}`,
+    importUnknownProduct: (p) => `cite un produit inconnu : ${p.product}`,
+    importNoSubscription: (p) => `le compte n'a pas d'abonnement à ${p.product}`,
+    importNoNamedSeat: (p) => `plus de poste nominatif de ${p.product} : le compte en a ${p.total}, cet import en attribuerait ${p.needed}`,
+    importAdminOnly: "seul un administrateur peut créer ou modifier des administrateurs",
+    importLastAdmin: "laisserait le compte sans administrateur actif",
+    importLastBillingContact: "laisserait le compte sans contact de facturation",
+    importGroupSeat: (p) => `${p.product} : le poste de cet utilisateur vient d'une association de groupe ; modifiez-le sur la page Groupes ou dans le fournisseur d'identité`,
   },
 };
 

@@ -22,6 +22,7 @@ import * as products from "./routes/api/v1/products.js";
 import * as accounts from "./routes/api/v1/accounts.js";
 import * as auth from "./routes/api/v1/auth.js";
 import * as users from "./routes/api/v1/users.js";
+import * as userImport from "./routes/api/v1/user-import.js";
 import * as account from "./routes/api/v1/account.js";
 import * as me from "./routes/api/v1/me.js";
 import * as sharedSessions from "./routes/api/v1/shared-sessions.js";
@@ -73,7 +74,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   // JSON only (CSV import registers its own parser): any other body is a 415.
   app.removeContentTypeParser("text/plain");
   installValidators(app);
-  installErrorHandling(app, BODY_LIMIT);
+  installErrorHandling(app);
   installAuth(app, db, config.operatorToken);
   installIdempotency(app, db);
   const metrics = createMetrics();
@@ -93,6 +94,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   accounts.register(app, deps);
   auth.register(app, deps);
   users.register(app, deps);
+  userImport.register(app, deps);
   account.register(app, deps);
   sharedSessions.register(app, deps);
   me.register(app, deps);

@@ -36,6 +36,31 @@ export async function insertAudit(db: Db, accountId: string, actor: AuditActor, 
     .execute();
 }
 
+/** Many entries by one actor, a batch per statement (CSV import). */
+export async function insertAudits(db: Db, accountId: string, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+  const at = new Date();
+  for (let i = 0; i < entries.length; i += 1000) {
+    await db
+      .insertInto("audit_log")
+      .values(
+        entries.slice(i, i + 1000).map((entry) => ({
+          account_id: accountId,
+          id: newId("aud"),
+          at,
+          actor_type: actor.type,
+          actor_id: actor.id,
+          actor_name: actor.name,
+          action: entry.action,
+          target_type: entry.target.type,
+          target_id: entry.target.id,
+          target_name: entry.target.name ?? null,
+          details: JSON.stringify(entry.details ?? {}),
+        })),
+      )
+      .execute();
+  }
+}
+
 export interface AuditFilter {
   actor?: string;
   action?: string;

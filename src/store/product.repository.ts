@@ -28,3 +28,8 @@ export async function findProductsByIds(db: Db, ids: string[]): Promise<ProductR
   if (ids.length === 0) return [];
   return db.selectFrom("products").selectAll().where("id", "in", ids).execute();
 }
+
+export async function findProductsBySlugs(db: Db, slugs: string[]): Promise<ProductRow[]> {
+  if (slugs.length === 0) return [];
+  return db.selectFrom("products").selectAll().where("slug", "in", slugs).execute();
+}

@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import type { Db } from "./database.js";
+import { batches } from "./user.repository.js";
 import type { SeatType } from "../domain/seat-rules.js";
 
 export interface SeatAssignment {
@@ -71,4 +73,60 @@ export async function listAssignments(db: Db, accountId: string, userIds: string
     .orderBy("p.slug")
     .execute();
   return rows.map((r) => ({ userId: r.user_id, productId: r.product_id, product: r.slug, type: r.type, source: r.source }));
+}
+
+export interface AssignmentChange {
+  userId: string;
+  productId: string;
+  type: SeatType;
+}
+
+/** Grants many seats of one account (replacing the other type), a batch per statement. */
+export async function upsertAssignments(db: Db, accountId: string, grants: AssignmentChange[], source: string): Promise<void> {
+  const now = new Date();
+  for (const batch of batches(grants)) {
+    await db
+      .insertInto("seat_assignments")
+      .values(batch.map((g) => ({ account_id: accountId, user_id: g.userId, product_id: g.productId, type: g.type, source, granted_at: now })))
+      .onConflict((oc) =>
+        oc.columns(["account_id", "user_id", "product_id"]).doUpdateSet((eb) => ({ type: eb.ref("excluded.type"), source: eb.ref("excluded.source"), granted_at: now })),
+      )
+      .execute();
+  }
+}
+
+/** Revokes many seats of one account, a batch per statement. */
+export async function deleteAssignments(db: Db, accountId: string, seats: { userId: string; productId: string }[]): Promise<void> {
+  for (const batch of batches(seats)) {
+    const pairs = sql.join(batch.map((s) => sql`(${s.userId}::text, ${s.productId}::text)`));
+    await sql`DELETE FROM seat_assignments WHERE account_id = ${accountId} AND (user_id, product_id) IN (${pairs})`.execute(db);
+  }
+}
+
+/** Named seats assigned per product of the account (read under the subscription locks). */
+export async function countNamedAssignedByProduct(db: Db, accountId: string, productIds: string[]): Promise<Map<string, number>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("seat_assignments")
+    .select(["product_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("account_id", "=", accountId)
+    .where("type", "=", "named")
+    .where(sql<boolean>`product_id = ANY(${productIds}::text[])`)
+    .groupBy("product_id")
+    .execute();
+  return new Map(rows.map((r) => [r.product_id, Number(r.n)]));
+}
+
+/**
+ * "user_id product_id" keys of users with anything running on a product — an open
+ * support or shared session, or a queue place — among those given. Only these need the
+ * seat engine when their seat is revoked or changes type.
+ */
+export async function findSeatActivity(db: Db, accountId: string, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const { rows } = await sql<{ user_id: string; product_id: string }>`
+    SELECT user_id, product_id FROM support_sessions WHERE account_id = ${accountId} AND state <> 'ended' AND user_id = ANY(${userIds}::text[])
+    UNION SELECT user_id, product_id FROM shared_sessions WHERE account_id = ${accountId} AND ended_at IS NULL AND user_id = ANY(${userIds}::text[])
+    UNION SELECT user_id, product_id FROM queue_entries WHERE account_id = ${accountId} AND user_id = ANY(${userIds}::text[])`.execute(db);
+  return new Set(rows.map((r) => `${r.user_id} ${r.product_id}`));
 }

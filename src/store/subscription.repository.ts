@@ -63,3 +63,21 @@ export async function listSubscriptionLines(db: Db, accountId: string): Promise<
     concurrentEligible: Number(r.concurrent_eligible),
   }));
 }
+
+/**
+ * Locks every subscription row of the account (a bulk change may touch any product), in
+ * product-id order so that two transactions doing so never wait on each other in a cycle.
+ */
+export async function lockAccountSubscriptions(db: Db, accountId: string): Promise<SubscriptionRow[]> {
+  return db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .orderBy("product_id")
+    .forNoKeyUpdate()
+    .execute();
+}
+
+export async function listSubscriptions(db: Db, accountId: string): Promise<SubscriptionRow[]> {
+  return db.selectFrom("subscriptions").selectAll().where("account_id", "=", accountId).execute();
+}

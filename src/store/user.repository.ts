@@ -188,6 +188,99 @@ export async function listUsers(db: Db, accountId: string, filter: UserFilter): 
   return userListQuery(db, accountId, filter).execute();
 }
 
+/** The global sign-in rows of these lower-cased emails, whichever account they belong to. */
+export async function findLogins(db: Db, emailsLower: string[]): Promise<{ email_lower: string; account_id: string; user_id: string }[]> {
+  if (emailsLower.length === 0) return [];
+  return db.selectFrom("user_logins").selectAll().where(sql<boolean>`email_lower = ANY(${emailsLower}::text[])`).execute();
+}
+
+/** Users of one account by id; with `lock`, locked until commit like lockUser. */
+export async function findUsersByIds(db: Db, accountId: string, ids: string[], lock = false): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  const query = db.selectFrom("users").selectAll().where("account_id", "=", accountId).where(sql<boolean>`id = ANY(${ids}::text[])`);
+  return lock ? query.forNoKeyUpdate().execute() : query.execute();
+}
+
+/** Rows per multi-row statement: well under PostgreSQL's 65,535 parameters, and few round trips. */
+export const BATCH_ROWS = 1000;
+
+export function batches<T>(items: T[], size = BATCH_ROWS): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Inserts many users of one account and their sign-in rows, a batch per statement.
+ * Returns the lower-cased emails that another transaction took meanwhile: then the
+ * caller must roll back, since their users were not inserted.
+ */
+export async function insertUsers(db: Db, users: NewUser[]): Promise<string[]> {
+  const taken: string[] = [];
+  for (const batch of batches(users)) {
+    const logins = await db
+      .insertInto("user_logins")
+      .values(batch.map((u) => ({ email_lower: u.email.toLowerCase(), account_id: u.accountId, user_id: u.id })))
+      .onConflict((oc) => oc.column("email_lower").doNothing())
+      .returning("email_lower")
+      .execute();
+    const inserted = new Set(logins.map((l) => l.email_lower));
+    taken.push(...batch.map((u) => u.email.toLowerCase()).filter((e) => !inserted.has(e)));
+    if (taken.length > 0) return taken;
+    await db
+      .insertInto("users")
+      .values(
+        batch.map((u) => ({
+          account_id: u.accountId,
+          id: u.id,
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          privileges: u.privileges,
+          billing_contact: u.billingContact,
+          active: u.active ?? true,
+          password_hash: u.passwordHash,
+          external_id: u.externalId ?? null,
+        })),
+      )
+      .execute();
+  }
+  return taken;
+}
+
+export interface UserRowChange {
+  id: string;
+  name: string;
+  role: Role;
+  privileges: string[];
+  billingContact: boolean;
+  /** undefined keeps the current hash. */
+  passwordHash: string | undefined;
+}
+
+/** Updates many users of one account, a batch per statement (UPDATE … FROM VALUES). */
+export async function updateUsers(db: Db, accountId: string, changes: UserRowChange[]): Promise<void> {
+  const now = new Date();
+  for (const batch of batches(changes)) {
+    const values = sql.join(
+      batch.map(
+        (c) =>
+          sql`(${c.id}::text, ${c.name}::text, ${c.role}::text, ${c.privileges}::text[], ${c.billingContact}::boolean, ${c.passwordHash ?? null}::text, ${c.passwordHash !== undefined}::boolean)`,
+      ),
+    );
+    await sql`
+      UPDATE users AS u SET
+        name = v.name,
+        role = v.role,
+        privileges = v.privileges,
+        billing_contact = v.billing_contact,
+        password_hash = CASE WHEN v.set_password THEN v.password_hash ELSE u.password_hash END,
+        updated_at = ${now}
+      FROM (VALUES ${values}) AS v(id, name, role, privileges, billing_contact, password_hash, set_password)
+      WHERE u.account_id = ${accountId} AND u.id = v.id`.execute(db);
+  }
+}
+
 export interface ScimListQuery {
   where: RawBuilder<unknown> | null;
   orderBy: RawBuilder<unknown> | null;

@@ -37,6 +37,7 @@ export const MATRIX: Row[] = [
   { method: "GET", path: "/api/v1/users/:id", allowed: STAFF },
   { method: "PATCH", path: "/api/v1/users/:id", allowed: USERS_WRITE, body: { role: "emperor" } },
   { method: "DELETE", path: "/api/v1/users/:id", allowed: USERS_WRITE },
+  { method: "POST", path: "/api/v1/users/import", allowed: USERS_WRITE, body: "email,name,department" },
   { method: "PUT", path: "/api/v1/users/:id/seats/:product", allowed: SEATS_MANAGE, body: { type: "both" } },
   { method: "DELETE", path: "/api/v1/users/:id/seats/:product", allowed: SEATS_MANAGE },
   { method: "GET", path: "/api/v1/subscription", allowed: STAFF },

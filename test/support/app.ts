@@ -84,7 +84,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     }
     const response = await app.inject({ method, url, headers, payload });
     let body: unknown = response.body;
-    if (/json/.test(String(response.headers["content-type"] ?? "")) && response.body !== "") body = JSON.parse(response.body);
+    if (/\/([\w.-]+\+)?json\b/.test(String(response.headers["content-type"] ?? "")) && response.body !== "") body = JSON.parse(response.body);
     return { status: response.statusCode, body: body as T, headers: response.headers };
   };
 

@@ -6,6 +6,7 @@ import { navigate, useLocation } from "./router";
 import { Shell, useNavItems } from "./components/Shell";
 import { SignInPage, AgentNotice } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
+import { GroupsPage } from "./pages/Groups";
 import { SharedSessionsPage } from "./pages/SharedSessions";
 import { SubscriptionPage } from "./pages/Subscription";
 import { AuditPage } from "./pages/Audit";
@@ -13,6 +14,7 @@ import { SettingsPage } from "./pages/Settings";
 
 const pages: Record<string, () => React.JSX.Element> = {
   "/users": UsersPage,
+  "/groups": GroupsPage,
   "/shared-sessions": SharedSessionsPage,
   "/subscription": SubscriptionPage,
   "/audit": AuditPage,

@@ -87,6 +87,25 @@ export interface Account {
   settings: AccountSettings;
 }
 
+export interface GroupWarning {
+  code: "NO_NAMED_SEAT_AVAILABLE" | "NO_SUBSCRIPTION";
+  product: string;
+  user: { id: string; name: string; email: string };
+  /** The seat the member got instead (concurrent when no named seat was left), or none. */
+  granted: SeatType | null;
+  at: string;
+}
+
+/** A group provisioned by SCIM, its members and its seat mapping (S7). */
+export interface Group {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  memberCount: number;
+  seat: { product: string; type: SeatType } | null;
+  warnings: GroupWarning[];
+}
+
 export interface ScimToken {
   id: string;
   name: string;
@@ -244,4 +263,55 @@ export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item:
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.text;
   return error instanceof Error ? error.message : String(error);
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: { row: number; field: string; message: string }[];
+}
+
+export interface ImportProgress {
+  phase: "validating" | "hashing" | "writing";
+  done: number;
+  total: number;
+}
+
+/**
+ * POST /users/import with the file as text/csv. Asks for NDJSON so that progress lines
+ * arrive while the import runs; the last line is the result (or a problem).
+ */
+export async function importUsersCsv(file: Blob, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportResult> {
+  const headers: Record<string, string> = { "Accept-Language": language, Accept: "application/x-ndjson", "Content-Type": "text/csv" };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(apiUrl("/users/import", { dryRun }), { method: "POST", headers, body: file });
+  } catch {
+    throw new ApiError(0, "NETWORK", language === "fr" ? "Le serveur est injoignable. Vérifiez votre connexion." : "The server cannot be reached. Check your connection.");
+  }
+  if (!response.ok || !response.body) {
+    const problem = (await response.json().catch(() => ({}))) as { code?: string; detail?: string; errors?: { field: string; message: string }[] };
+    if (response.status === 401) onUnauthenticated();
+    throw new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.detail ?? `${response.status} ${response.statusText}`, problem.errors ?? []);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    buffered += value ?? "";
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines.filter(Boolean)) {
+      const message = JSON.parse(line) as ImportProgress | { result: ImportResult } | { error: { code: string; detail: string; status: number } };
+      if ("result" in message) return message.result;
+      if ("error" in message) throw new ApiError(message.error.status, message.error.code, message.error.detail);
+      onProgress(message);
+    }
+    if (done) break;
+  }
+  throw new ApiError(0, "NETWORK", language === "fr" ? "L'import s'est interrompu sans résultat." : "The import stopped without a result.");
 }

@@ -16,7 +16,18 @@ const FRAMEWORK_CODES: Record<string, "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" 
   FST_ERR_CTP_INVALID_TYPE: "UNSUPPORTED_MEDIA_TYPE",
 };
 
-export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The body's media type when it is not JSON (named in 415 answers). */
+    contentType?: string;
+  }
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MiB`;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
     if (error instanceof DomainError) {
       const fields = error.errors.map((e) => ({ field: e.field, message: fieldMessage(e.key, e.params ?? {}, request.lang, e.key) }));
@@ -30,8 +41,9 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
       const key = error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "empty" : "json";
       return sendProblem(reply, problem(request, mapped, {}, {}, [{ field: "body", message: fieldMessage(key, {}, request.lang) }]));
     }
-    if (mapped === "PAYLOAD_TOO_LARGE") return sendProblem(reply, problem(request, mapped, { limit: `${Math.round(bodyLimit / 1024 / 1024)} MiB` }));
-    if (mapped) return sendProblem(reply, problem(request, mapped, { expected: "application/json" }));
+    // Each route has its own limit and media type (CSV import: 20 MiB of text/csv).
+    if (mapped === "PAYLOAD_TOO_LARGE") return sendProblem(reply, problem(request, mapped, { limit: mebibytes(request.routeOptions.bodyLimit) }));
+    if (mapped) return sendProblem(reply, problem(request, mapped, { expected: request.routeOptions.config?.contentType ?? "application/json" }));
     if (error.statusCode === 429) return sendProblem(reply, problem(request, "RATE_LIMITED", { seconds: 1 }), 1);
     request.log.error({ err: error }, "unhandled error");
     return sendProblem(reply, problem(request, "INTERNAL"));

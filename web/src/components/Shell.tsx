@@ -31,6 +31,14 @@ const icons = {
       <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" />
     </svg>
   ),
+  groups: (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+      <rect x="3" y="3" width="7" height="7" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.7" />
+      <rect x="14" y="3" width="7" height="7" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.7" />
+      <rect x="3" y="14" width="7" height="7" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.7" />
+      <path d="M17.5 14v7M14 17.5h7" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" />
+    </svg>
+  ),
   audit: (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
       <path d="M6 3h9l4 4v14H6z" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinejoin="round" />
@@ -55,6 +63,7 @@ export function useNavItems(): NavItem[] {
   const { isAdmin } = useAuth();
   const items: NavItem[] = [
     { path: "/users", label: t.navUsers, icon: icons.users },
+    { path: "/groups", label: t.navGroups, icon: icons.groups },
     { path: "/shared-sessions", label: t.navSessions, icon: icons.sessions },
     { path: "/subscription", label: t.navSubscription, icon: icons.subscription },
   ];

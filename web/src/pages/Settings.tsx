@@ -188,6 +188,11 @@ function ScimTokens() {
   useEffect(() => {
     void load();
   }, []);
+  // Arriving from the Groups page's "Settings → SCIM tokens": bring the section into view.
+  const loaded = tokens !== null;
+  useEffect(() => {
+    if (loaded && window.location.hash === "#scim") document.getElementById("scim")?.scrollIntoView({ block: "start" });
+  }, [loaded]);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -223,7 +228,7 @@ function ScimTokens() {
   const scimUrl = `${window.location.origin}/scim/v2`;
 
   return (
-    <section className="card card-padded settings-section" aria-labelledby="scim-heading">
+    <section id="scim" className="card card-padded settings-section" aria-labelledby="scim-heading">
       <div className="settings-head">
         <h2 id="scim-heading" className="card-title">
           {t.scimSection}

@@ -9,6 +9,7 @@ import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
 import { Avatar, Dialog, EmptyState, ErrorMessage, Field, GuardedButton, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { ImportDialog } from "../components/ImportDialog";
 
 const PAGE_SIZE = 50;
 const column = createColumnHelper<User>();
@@ -36,6 +37,7 @@ export function UsersPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<
     | { kind: "add" }
+    | { kind: "import" }
     | { kind: "seats"; user: User }
     | { kind: "remove"; user: User }
     | { kind: "bulk"; mode: "grant" | "revoke" }
@@ -231,17 +233,30 @@ export function UsersPage() {
         title={t.navUsers}
         subtitle={t.usersSub}
         actions={
-          <GuardedButton
-            className="button button-primary"
-            reason={canWriteUsers ? null : t.needUsersWrite}
-            reasonId="add-user-reason"
-            onClick={() => setDialog({ kind: "add" })}
-          >
-            <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
-              <path d="M10 4v12M4 10h12" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-            </svg>
-            {t.addUser}
-          </GuardedButton>
+          <>
+            <GuardedButton
+              className="button button-secondary"
+              reason={canWriteUsers ? null : t.needUsersWrite}
+              reasonId="add-user-reason"
+              onClick={() => setDialog({ kind: "import" })}
+            >
+              <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+                <path d="M10 3v9M6 8.5l4 4 4-4M4 14.5v1.5a1 1 0 001 1h10a1 1 0 001-1v-1.5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+              </svg>
+              {t.importCsv}
+            </GuardedButton>
+            <GuardedButton
+              className="button button-primary"
+              reason={canWriteUsers ? null : t.needUsersWrite}
+              reasonId="add-user-reason"
+              onClick={() => setDialog({ kind: "add" })}
+            >
+              <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+                <path d="M10 4v12M4 10h12" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+              </svg>
+              {t.addUser}
+            </GuardedButton>
+          </>
         }
       />
 
@@ -420,6 +435,17 @@ export function UsersPage() {
             setDialog(null);
             setNotice(t.userAdded(user.name));
             setReloadKey((k) => k + 1);
+          }}
+        />
+      )}
+      {dialog?.kind === "import" && (
+        <ImportDialog
+          onClose={() => setDialog(null)}
+          onImported={(result) => {
+            setDialog(null);
+            setNotice(t.imported(result.created, result.updated, result.unchanged));
+            setReloadKey((k) => k + 1);
+            afterSeatChange();
           }}
         />
       )}

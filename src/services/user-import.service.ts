@@ -1,0 +1,272 @@
+// CSV user import: all or nothing. The file is read and checked row by row (pure), then
+// planned against the account; with any error nothing is written. A real import hashes
+// passwords before its transaction (scrypt is slow, and a transaction must not wait on
+// it), then in one transaction locks the account and every subscription row of the
+// account, plans again against what is now true, and writes the plan set-based: multi-row
+// INSERTs and UPDATEs, seat grants and revocations, and their audit entries.
+import { hasPrivilege, type Actor, type Role } from "../domain/access.js";
+import { DomainError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import { GROUP_SOURCE } from "../domain/group-seat.js";
+import { fieldMessage, type Language } from "../domain/messages.js";
+import { planImport, readImportFile, type ExistingUser, type ImportFile, type ImportPlan, type ImportState, type RowError } from "../domain/user-import.js";
+import type { SeatType } from "../domain/seat-rules.js";
+import type { Db } from "../store/database.js";
+import { lockAccount } from "../store/account.repository.js";
+import { insertAudits, type AuditEntry } from "../store/audit.repository.js";
+import { findProductsByIds, findProductsBySlugs } from "../store/product.repository.js";
+import {
+  countNamedAssignedByProduct, deleteAssignments, findSeatActivity, listAssignments, upsertAssignments,
+} from "../store/seat.repository.js";
+import { listSubscriptions, lockAccountSubscriptions } from "../store/subscription.repository.js";
+import { batches, countGuards, findLogins, findUsersByIds, insertUsers, updateUsers, type NewUser } from "../store/user.repository.js";
+import { auditActor, type Principal } from "./context.js";
+import { hashPassword } from "./crypto.js";
+import { onSeatRevoked, onSeatTypeChanged } from "./seat-engine.service.js";
+
+/** How many passwords hash at once: scrypt runs on libuv's thread pool (4 threads by default). */
+const DEFAULT_HASH_CONCURRENCY = 4;
+
+export interface ImportProgress {
+  phase: "validating" | "hashing" | "writing";
+  done: number;
+  total: number;
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: { row: number; field: string; message: string }[];
+}
+
+export interface ImportOptions {
+  dryRun: boolean;
+  lang: Language;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+function actorOf(principal: Principal): Actor {
+  return principal.kind === "user" ? principal.user : { role: "admin", privileges: [] };
+}
+
+function managesSeats(principal: Principal): boolean {
+  return principal.kind !== "user" || hasPrivilege(principal.user, "seats:manage");
+}
+
+/**
+ * Reads the file (400 when it cannot be an import) and checks that the importer may
+ * give the seats it lists (403). Runs before any database work.
+ */
+export function readImport(text: string, principal: Principal): ImportFile {
+  const file = readImportFile(text);
+  if (file.listsSeats && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
+  return file;
+}
+
+async function loadState(db: Db, principal: Principal, accountId: string, file: ImportFile, lock: boolean): Promise<ImportState> {
+  const emails = [...new Set(file.rows.map((r) => r.emailLower))];
+  const logins = await findLogins(db, emails);
+  const ownIds = logins.filter((l) => l.account_id === accountId).map((l) => l.user_id);
+  const subscriptionRows = lock ? await lockAccountSubscriptions(db, accountId) : await listSubscriptions(db, accountId);
+  const users = await findUsersByIds(db, accountId, ownIds, lock);
+  const assignments = await listAssignments(db, accountId, ownIds);
+  const seatsOf = new Map<string, Map<string, SeatType>>();
+  const groupSeatsOf = new Map<string, Set<string>>();
+  for (const a of assignments) {
+    const seats = seatsOf.get(a.userId) ?? new Map<string, SeatType>();
+    seats.set(a.productId, a.type);
+    seatsOf.set(a.userId, seats);
+    if (a.source === GROUP_SOURCE) groupSeatsOf.set(a.userId, (groupSeatsOf.get(a.userId) ?? new Set<string>()).add(a.productId));
+  }
+  const slugs = new Set<string>(assignments.map((a) => a.product));
+  for (const r of file.rows) for (const slug of r.seats?.keys() ?? []) slugs.add(slug);
+  const products = new Map((await findProductsBySlugs(db, [...slugs])).map((p) => [p.slug, { id: p.id, slug: p.slug }]));
+  const named = await countNamedAssignedByProduct(db, accountId, subscriptionRows.map((s) => s.product_id));
+  return {
+    actor: actorOf(principal),
+    existing: new Map(
+      users.map((u): [string, ExistingUser] => [
+        u.email.toLowerCase(),
+        { id: u.id, name: u.name, role: u.role, privileges: u.privileges, billingContact: u.billing_contact, active: u.active,
+          seats: seatsOf.get(u.id) ?? new Map(), groupSeats: groupSeatsOf.get(u.id) ?? new Set() },
+      ]),
+    ),
+    takenElsewhere: new Set(logins.filter((l) => l.account_id !== accountId).map((l) => l.email_lower)),
+    products,
+    subscriptions: new Map(subscriptionRows.map((s) => [s.product_id, { namedTotal: s.named_total, namedAssigned: named.get(s.product_id) ?? 0 }])),
+    guards: await countGuards(db, accountId),
+  };
+}
+
+function result(plan: ImportPlan, dryRun: boolean, lang: Language, errors: RowError[] = plan.errors): ImportResult {
+  return {
+    dryRun,
+    created: plan.creates.length,
+    updated: plan.updates.length,
+    unchanged: plan.unchanged,
+    errors: errors.map((e) => ({ row: e.row, field: e.field, message: fieldMessage(e.key, e.params ?? {}, lang, e.key) })),
+  };
+}
+
+/** Another transaction took some of the file's emails between planning and writing. */
+class EmailsTakenMeanwhile extends Error {
+  constructor(readonly errors: RowError[]) {
+    super("emails taken meanwhile");
+  }
+}
+
+async function hashPasswords(file: ImportFile, onProgress: ImportOptions["onProgress"]): Promise<Map<number, string>> {
+  const rows = file.rows.filter((r) => r.password !== null);
+  const hashes = new Map<number, string>();
+  let next = 0;
+  const report = () => onProgress?.({ phase: "hashing", done: hashes.size, total: rows.length });
+  report();
+  const worker = async () => {
+    while (next < rows.length) {
+      const r = rows[next++];
+      hashes.set(r.row, await hashPassword(r.password!));
+      if (hashes.size % 50 === 0) report();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DEFAULT_HASH_CONCURRENCY, rows.length) }, worker));
+  report();
+  return hashes;
+}
+
+/** Imports a file read by readImport into one account; see docs/import.md for the rules. */
+export async function importUsers(db: Db, principal: Principal, accountId: string, file: ImportFile, options: ImportOptions): Promise<ImportResult> {
+  const { dryRun, lang, onProgress } = options;
+  const total = file.rows.length + file.errors.filter((e) => e.field === "row").length;
+  onProgress?.({ phase: "validating", done: 0, total });
+  const draft = planImport(file, await loadState(db, principal, accountId, file, false));
+  onProgress?.({ phase: "validating", done: total, total });
+  if (draft.errors.length > 0) return result(draft, dryRun, lang);
+  if (draft.grants.length + draft.revokes.length > 0 && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
+  if (dryRun) return result(draft, dryRun, lang);
+
+  const hashes = await hashPasswords(file, onProgress);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      await lockAccount(tx, accountId);
+      const plan = planImport(file, await loadState(tx, principal, accountId, file, true));
+      if (plan.errors.length > 0) return result(plan, dryRun, lang);
+      if (plan.grants.length + plan.revokes.length > 0 && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
+      await writePlan(tx, principal, accountId, plan, hashes, onProgress);
+      return result(plan, dryRun, lang);
+    });
+  } catch (error) {
+    if (error instanceof EmailsTakenMeanwhile) return result({ ...emptyPlan(), errors: error.errors }, dryRun, lang);
+    throw error;
+  }
+}
+
+function emptyPlan(): ImportPlan {
+  return { errors: [], creates: [], updates: [], unchanged: 0, grants: [], revokes: [] };
+}
+
+async function writePlan(
+  tx: Db,
+  principal: Principal,
+  accountId: string,
+  plan: ImportPlan,
+  hashes: Map<number, string>,
+  onProgress: ImportOptions["onProgress"],
+): Promise<void> {
+  const total = plan.creates.length + plan.updates.length;
+  let done = 0;
+  onProgress?.({ phase: "writing", done, total });
+  const audit: AuditEntry[] = [];
+  const userIds = new Map<string, { id: string; name: string }>();
+
+  const newUsers: (NewUser & { row: number })[] = plan.creates.map((c) => ({
+    row: c.row,
+    accountId,
+    id: newId("usr"),
+    email: c.email,
+    name: c.name,
+    role: c.role as Role,
+    privileges: [],
+    billingContact: false,
+    passwordHash: c.password === null ? null : hashes.get(c.row)!,
+  }));
+  for (const batch of batches(newUsers)) {
+    const taken = await insertUsers(tx, batch);
+    if (taken.length > 0) {
+      const rows = new Map(batch.map((u) => [u.email.toLowerCase(), u.row]));
+      throw new EmailsTakenMeanwhile(taken.map((email) => ({ row: rows.get(email)!, field: "email", key: "importEmailTaken" })));
+    }
+    done += batch.length;
+    onProgress?.({ phase: "writing", done, total });
+  }
+  for (const u of newUsers) {
+    userIds.set(u.email.toLowerCase(), { id: u.id, name: u.name });
+    audit.push({
+      action: "user.created",
+      target: { type: "user", id: u.id, name: u.name },
+      details: { email: u.email, role: u.role, privileges: [], billingContact: false, source: "import" },
+    });
+  }
+
+  for (const u of plan.updates) userIds.set(u.emailLower, { id: u.user.id, name: u.name });
+  const changed = plan.updates.filter((u) => u.changed.length > 0);
+  for (const batch of batches(changed)) {
+    await updateUsers(
+      tx,
+      accountId,
+      batch.map((u) => ({ id: u.user.id, name: u.name, role: u.role, privileges: u.privileges, billingContact: u.billingContact, passwordHash: hashes.get(u.row) })),
+    );
+    done += batch.length;
+    onProgress?.({ phase: "writing", done, total });
+  }
+  for (const u of changed) {
+    audit.push({
+      action: "user.updated",
+      target: { type: "user", id: u.user.id, name: u.name },
+      details: {
+        changed: u.changed,
+        source: "import",
+        ...(u.role !== u.user.role && { role: { from: u.user.role, to: u.role } }),
+        ...(u.changed.includes("billingContact") && { billingContact: u.billingContact }),
+        ...(u.changed.includes("privileges") && { privileges: u.privileges }),
+      },
+    });
+  }
+
+  const userOf = (emailLower: string) => userIds.get(emailLower)!;
+  await deleteAssignments(tx, accountId, plan.revokes.map((v) => ({ userId: userOf(v.emailLower).id, productId: v.productId })));
+  for (const type of ["named", "concurrent"] as const) {
+    const grants = plan.grants.filter((g) => g.type === type);
+    await upsertAssignments(tx, accountId, grants.map((g) => ({ userId: userOf(g.emailLower).id, productId: g.productId, type })), "import");
+  }
+
+  // Revoked seats and changed types end or move what the user has running on the product
+  // (a held shared session, support sessions, a queue place), as a single revocation does.
+  const existingIds = plan.updates.map((u) => u.user.id);
+  const activity = await findSeatActivity(tx, accountId, existingIds);
+  const touched = [...plan.revokes, ...plan.grants.filter((g) => g.previous !== null)].filter((s) => activity.has(`${userOf(s.emailLower).id} ${s.productId}`));
+  const products = new Map((await findProductsByIds(tx, [...new Set(touched.map((s) => s.productId))])).map((p) => [p.id, p]));
+  for (const v of plan.revokes) {
+    const user = userOf(v.emailLower);
+    if (activity.has(`${user.id} ${v.productId}`)) await onSeatRevoked(tx, principal, accountId, user.id, products.get(v.productId)!, "seat_revoked");
+    audit.push({ action: "seat.revoked", target: { type: "user", id: user.id, name: user.name }, details: { product: v.product, type: v.type, reason: "import" } });
+  }
+  for (const g of plan.grants) {
+    const user = userOf(g.emailLower);
+    if (g.previous !== null && activity.has(`${user.id} ${g.productId}`)) await onSeatTypeChanged(tx, principal, accountId, user.id, products.get(g.productId)!, g.type);
+    audit.push({
+      action: "seat.granted",
+      target: { type: "user", id: user.id, name: user.name },
+      details: { product: g.product, type: g.type, ...(g.previous && { previous: g.previous }), source: "import" },
+    });
+  }
+
+  audit.push({
+    action: "users.imported",
+    target: { type: "account", id: accountId },
+    details: { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged, seatsGranted: plan.grants.length, seatsRevoked: plan.revokes.length },
+  });
+  await insertAudits(tx, accountId, auditActor(principal), audit);
+  onProgress?.({ phase: "writing", done: total, total });
+}

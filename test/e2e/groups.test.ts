@@ -1,0 +1,153 @@
+// The Groups page in a real browser against the demo account: the empty state points to
+// the SCIM tokens; groups pushed over SCIM appear with their members; mapping one to a
+// seat in the UI gives its members that seat on Manage users; warnings show what a
+// mapping could not give. Screenshots, desktop and phone, in test-results/screenshots/.
+import { after, before, describe, test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { ApiClient, CHROMIUM_MISSING, DEMO_ADMIN, DEMO_PASSWORD, ROOT, chromiumAvailable, ensureWebBuilt, launchChromium, startSeatkeeper, type RunningServer } from "../support/browser.js";
+
+const HAS_CHROMIUM = chromiumAvailable();
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = path.join(ROOT, "test-results/screenshots");
+
+/** An identity provider: SCIM calls with the account's SCIM token. */
+async function scim<T = any>(base: string, token: string, method: string, resource: string, body: unknown): Promise<T> {
+  const response = await fetch(`${base}/scim/v2${resource}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`SCIM ${method} ${resource} → ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+describe("Groups page (browser)", () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let admin: ApiClient;
+  const contexts: BrowserContext[] = [];
+
+  before(
+    async () => {
+      if (!HAS_CHROMIUM) return;
+      ensureWebBuilt();
+      [server, browser] = await Promise.all([startSeatkeeper(), launchChromium()]);
+      admin = await ApiClient.signIn(server.url, DEMO_ADMIN);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    },
+    { timeout: 180_000 },
+  );
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  function skipWithoutChromium(t: TestContext): boolean {
+    if (HAS_CHROMIUM) return false;
+    t.skip(CHROMIUM_MISSING);
+    return true;
+  }
+
+  async function signIn(viewport = DESKTOP): Promise<Page> {
+    const context = await browser!.newContext({ viewport, locale: "en-US" });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server!.url}/groups`);
+    await page.getByLabel("Email").fill(DEMO_ADMIN);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Groups", level: 1 }).waitFor();
+    return page;
+  }
+
+  async function shot(page: Page, name: string) {
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  test("empty state, then SCIM groups mapped to seats in the UI; members get the seat on Manage users", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await signIn();
+    await page.getByText("No groups yet").waitFor();
+    await shot(page, "groups-empty-desktop");
+    await page.getByRole("link", { name: "Settings → SCIM tokens" }).click();
+    await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
+    assert.match(page.url(), /\/settings#scim$/);
+
+    // The identity provider: a SCIM token, users, and two groups.
+    const { token } = await admin.request<{ token: string }>("POST", "/scim-tokens", { name: "Okta" });
+    const member = async (userName: string, given: string, family: string) =>
+      (await scim(server!.url, token, "POST", "/Users", {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName,
+        name: { givenName: given, familyName: family },
+        displayName: `${given} ${family}`,
+        active: true,
+      })).id as string;
+    const support = [
+      await member("sophie.laurent@idp.test", "Sophie", "Laurent"),
+      await member("thomas.girard@idp.test", "Thomas", "Girard"),
+      await member("ines.morel@idp.test", "Inès", "Morel"),
+    ];
+    const escalations = [await member("paul.henry@idp.test", "Paul", "Henry"), await member("lucie.roux@idp.test", "Lucie", "Roux")];
+    const group = (displayName: string, ids: string[]) =>
+      scim(server!.url, token, "POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName, members: ids.map((value) => ({ value })) });
+    await group("Support Team", support);
+    const esc = await group("Escalations", escalations);
+    // Remote Support v5's two named seats are taken in the demo: this mapping cannot give them.
+    await admin.request("PUT", `/groups/${esc.id}/seat`, { product: "remote-support-v5", type: "named" });
+
+    await page.getByRole("link", { name: "Groups" }).click();
+    const table = page.getByRole("table", { name: "Groups" });
+    await table.getByText("Support Team").waitFor();
+    const escRow = table.locator("tbody tr", { hasText: "Escalations" });
+    assert.match(await escRow.innerText(), /No named seat of Remote Support v5 left for 2 members/);
+
+    await page.getByRole("button", { name: "Map Support Team to a seat" }).click();
+    const dialog = page.getByRole("dialog", { name: "Seat for the group Support Team" });
+    await dialog.getByLabel("Members get").selectOption({ label: "Service Desk – Named" });
+    await dialog.getByText("Applies now to the group's 3 members").waitFor();
+    await shot(page, "groups-map-dialog-desktop");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Support Team: members get Service Desk – Named.").waitFor();
+    const supportRow = table.locator("tbody tr", { hasText: "Support Team" });
+    await supportRow.getByText("Service Desk – Named").waitFor();
+    assert.match(await supportRow.innerText(), /\b3\b/);
+    await shot(page, "groups-mapped-desktop");
+
+    await page.getByRole("link", { name: "Manage users" }).click();
+    await page.getByLabel("Filter by category").selectOption({ label: "Seats" });
+    await page.getByLabel("Filter by", { exact: true }).selectOption({ label: "Service Desk – Named" });
+    const users = page.getByRole("table", { name: "Manage users" });
+    await users.getByText("sophie.laurent@idp.test").waitFor();
+    const rows = await users.locator("tbody tr").allInnerTexts();
+    assert.deepEqual(rows.map((r) => /\S+@idp\.test/.exec(r)?.[0]).sort(), ["ines.morel@idp.test", "sophie.laurent@idp.test", "thomas.girard@idp.test"]);
+
+    // Removing the mapping revokes the seats it gave.
+    await page.getByRole("link", { name: "Groups" }).click();
+    await page.getByRole("button", { name: "Map Support Team to a seat" }).click();
+    await page.getByLabel("Members get").selectOption({ label: "No seat" });
+    await page.getByText("The seats this mapping gave the group's 3 members will be revoked.").waitFor();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Support Team: mapping removed; the seats it gave were revoked.").waitFor();
+    const after = await admin.request<{ items: unknown[] }>("GET", "/users?seat=service-desk:named");
+    assert.equal(after.items.length, 0);
+  });
+
+  test("on a phone the groups and their warnings stay readable", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await signIn(PHONE);
+    await page.getByText("Escalations").waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= PHONE.width, `the page scrolls sideways: ${width}px`);
+    await shot(page, "groups-phone");
+  });
+});
