@@ -1,28 +1,12 @@
 // The admin center in a real browser against a real Seatkeeper with the demo account:
 // sign-in, the seed's seat filter, grants, privileges, ending shared sessions, licenses,
 // and the French interface. Screenshots of every page land in test-results/screenshots/.
-import { after, before, describe, test, type TestContext } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import path from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import {
-  ApiClient,
-  CHROMIUM_MISSING,
-  DEMO_ADMIN,
-  DEMO_PASSWORD,
-  ROOT,
-  chromiumAvailable,
-  ensureWebBuilt,
-  launchChromium,
-  startSeatkeeper,
-  type RunningServer,
-} from "../support/browser.js";
+import type { Locator, Page } from "playwright-core";
+import { ApiClient, DEMO_ADMIN, DEMO_PASSWORD, DESKTOP, PHONE, browserSuite } from "../support/browser.js";
 
-const HAS_CHROMIUM = chromiumAvailable();
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = path.join(ROOT, "test-results/screenshots");
 const RS5 = "remote-support-v5";
 
 interface Agent {
@@ -51,68 +35,20 @@ async function bodyRows(table: Locator): Promise<Locator[]> {
 }
 
 describe("admin center (browser)", () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let admin: ApiClient;
-  const contexts: BrowserContext[] = [];
+  // Agent leases last long enough that nothing expires while the tests run.
+  const suite = browserSuite((admin) => admin.request("PATCH", "/account", { settings: { leaseTtlSeconds: 3600 } }));
+  const { skipWithoutChromium, signIn, shot } = suite;
+  const openPage = (viewport = DESKTOP, locale = "en-US"): Promise<Page> => suite.newPage({ viewport, locale });
   const agents: Agent[] = [];
 
-  before(
-    async () => {
-      if (!HAS_CHROMIUM) return;
-      ensureWebBuilt();
-      [server, browser] = await Promise.all([startSeatkeeper(), launchChromium()]);
-      admin = await ApiClient.signIn(server.url, DEMO_ADMIN);
-      // Agent leases last long enough that nothing expires while the tests run.
-      await admin.request("PATCH", "/account", { settings: { leaseTtlSeconds: 3600 } });
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    },
-    { timeout: 180_000 },
-  );
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  function skipWithoutChromium(t: TestContext): boolean {
-    if (HAS_CHROMIUM) return false;
-    t.skip(CHROMIUM_MISSING);
-    return true;
-  }
-
-  async function openPage(viewport = DESKTOP, locale = "en-US"): Promise<Page> {
-    const context = await browser!.newContext({ viewport, locale, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    return page;
-  }
-
-  async function signIn(email: string, options: { viewport?: { width: number; height: number }; locale?: string; path?: string } = {}): Promise<Page> {
-    const page = await openPage(options.viewport, options.locale);
-    await page.goto(`${server!.url}${options.path ?? "/"}`);
-    await page.getByLabel(/^(Email|Adresse e-mail)$/).fill(email);
-    await page.getByLabel(/^(Password|Mot de passe)$/).fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: /^(Sign in|Se connecter)$/ }).click();
-    await page.getByRole("main").or(page.getByRole("heading", { name: /for admins and managers|réservé aux administrateurs/ })).waitFor();
-    return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
-  }
-
   async function createUser(body: Record<string, unknown>): Promise<{ id: string }> {
-    return admin.request("POST", "/users", { password: DEMO_PASSWORD, ...body });
+    return suite.admin.request("POST", "/users", { password: DEMO_PASSWORD, ...body });
   }
 
   test("signs in, keeps the session across a reload, and signs out", async (t) => {
     if (skipWithoutChromium(t)) return;
     const page = await openPage();
-    await page.goto(`${server!.url}/users`);
+    await page.goto(`${suite.url}/users`);
     await page.getByRole("heading", { name: "Sign in to the admin center" }).waitFor();
     assert.match(page.url(), /\/sign-in\?next=%2Fusers$/);
 
@@ -134,7 +70,7 @@ describe("admin center (browser)", () => {
     await page.waitForLoadState("networkidle");
     const token = await page.evaluate(() => sessionStorage.getItem("seatkeeper.token"));
     assert.ok(token);
-    await new ApiClient(server!.url, token).request("POST", "/auth/logout");
+    await new ApiClient(suite.url, token).request("POST", "/auth/logout");
     await page.getByRole("link", { name: "Seats and subscription" }).click();
     await page.getByText("Your session has ended. Please sign in again.").waitFor();
     assert.match(page.url(), /\/sign-in\?next=%2Fsubscription$/);
@@ -145,14 +81,14 @@ describe("admin center (browser)", () => {
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to the admin center" }).waitFor();
-    await page.goto(`${server!.url}/users`);
+    await page.goto(`${suite.url}/users`);
     await page.getByRole("heading", { name: "Sign in to the admin center" }).waitFor();
   });
 
   test("an agent is told the admin center is for admins and managers", async (t) => {
     if (skipWithoutChromium(t)) return;
     const page = await openPage();
-    await page.goto(server!.url);
+    await page.goto(suite.url);
     await page.getByLabel("Email").fill("agent1@demo.seatkeeper.test");
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -210,7 +146,7 @@ describe("admin center (browser)", () => {
     await dialog.getByRole("button", { name: "Save changes" }).click();
     await dialog.waitFor({ state: "detached" });
     await row.getByText("Service Desk – Named").waitFor();
-    const nadia = (await admin.request<{ items: { seats: { product: string; type: string }[] }[] }>("GET", "/users?q=named1")).items[0];
+    const nadia = (await suite.admin.request<{ items: { seats: { product: string; type: string }[] }[] }>("GET", "/users?q=named1")).items[0];
     assert.ok(nadia.seats.some((s) => s.product === "service-desk" && s.type === "named"));
 
     await page.getByRole("button", { name: "Edit seats of Nadia Leroy" }).click();
@@ -251,7 +187,7 @@ describe("admin center (browser)", () => {
     if (skipWithoutChromium(t)) return;
     await Promise.all(
       Array.from({ length: 55 }, (_, i) =>
-        admin.request("POST", "/users", { email: `paging${i}@demo.seatkeeper.test`, name: `Paging Person ${String(i).padStart(2, "0")}`, role: "agent" }),
+        suite.admin.request("POST", "/users", { email: `paging${i}@demo.seatkeeper.test`, name: `Paging Person ${String(i).padStart(2, "0")}`, role: "agent" }),
       ),
     );
     const page = await signIn(DEMO_ADMIN, { path: "/users?q=paging" });
@@ -312,7 +248,7 @@ describe("admin center (browser)", () => {
     if (skipWithoutChromium(t)) return;
     for (let i = 1; i <= 11; i++) {
       const email = `agent${i}@demo.seatkeeper.test`;
-      agents.push({ email, name: "", api: await ApiClient.signIn(server!.url, email, DEMO_PASSWORD, "desktop") });
+      agents.push({ email, name: "", api: await ApiClient.signIn(suite.url, email, DEMO_PASSWORD, "desktop") });
     }
     for (const agent of agents.slice(0, 10)) {
       const session = await agent.api.request<{ id: string }>("POST", "/me/sessions", { product: RS5 });
@@ -378,7 +314,7 @@ describe("admin center (browser)", () => {
     await page.getByRole("heading", { name: "Seats and subscription", level: 1 }).waitFor();
     const meter = page.getByRole("meter", { name: "Remote Support v5 – Concurrent seats" });
     const before = Number(await meter.getAttribute("aria-valuemax"));
-    const total = (await admin.request<{ items: { product: string; concurrent: { total: number } }[] }>("GET", "/subscription")).items.find(
+    const total = (await suite.admin.request<{ items: { product: string; concurrent: { total: number } }[] }>("GET", "/subscription")).items.find(
       (line) => line.product === RS5,
     )!.concurrent.total;
     assert.ok(before >= total);
@@ -390,7 +326,7 @@ describe("admin center (browser)", () => {
     await dialog.getByRole("button", { name: "Update licenses" }).click();
     await dialog.waitFor({ state: "detached" });
     await eventually(async () => assert.match((await meter.getAttribute("aria-valuetext")) ?? "", new RegExp(`of ${total + 1} occupied$`)));
-    const after = (await admin.request<{ items: { product: string; concurrent: { total: number } }[] }>("GET", "/subscription")).items.find(
+    const after = (await suite.admin.request<{ items: { product: string; concurrent: { total: number } }[] }>("GET", "/subscription")).items.find(
       (line) => line.product === RS5,
     )!;
     assert.equal(after.concurrent.total, total + 1);
@@ -419,7 +355,7 @@ describe("admin center (browser)", () => {
     if (skipWithoutChromium(t)) return;
     // The browser's language is the default.
     const french = await openPage(DESKTOP, "fr-FR");
-    await french.goto(`${server!.url}/sign-in`);
+    await french.goto(`${suite.url}/sign-in`);
     await french.getByRole("heading", { name: "Connexion au centre d'administration" }).waitFor();
 
     const page = await signIn(DEMO_ADMIN);
@@ -466,7 +402,7 @@ describe("admin center (browser)", () => {
     await cooldown.fill("60");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByRole("status").filter({ hasText: "Settings saved." }).waitFor();
-    const account = await admin.request<{ settings: { endedCooldownSeconds: number } }>("GET", "/account");
+    const account = await suite.admin.request<{ settings: { endedCooldownSeconds: number } }>("GET", "/account");
     assert.equal(account.settings.endedCooldownSeconds, 60);
   });
 
@@ -503,7 +439,7 @@ describe("admin center (browser)", () => {
       ["phone", PHONE],
     ] as const) {
       const signInPage = await openPage(viewport);
-      await signInPage.goto(`${server!.url}/sign-in`);
+      await signInPage.goto(`${suite.url}/sign-in`);
       await signInPage.getByRole("heading", { name: "Sign in to the admin center" }).waitFor();
       await shot(signInPage, `sign-in-${label}`);
 

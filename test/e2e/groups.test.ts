@@ -2,17 +2,11 @@
 // the SCIM tokens; groups pushed over SCIM appear with their members; mapping one to a
 // seat in the UI gives its members that seat on Manage users; warnings show what a
 // mapping could not give. Screenshots, desktop and phone, in test-results/screenshots/.
-import { after, before, describe, test, type TestContext } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ApiClient, CHROMIUM_MISSING, DEMO_ADMIN, DEMO_PASSWORD, ROOT, chromiumAvailable, ensureWebBuilt, launchChromium, startSeatkeeper, type RunningServer } from "../support/browser.js";
+import type { Page } from "playwright-core";
+import { DEMO_ADMIN, PHONE, browserSuite } from "../support/browser.js";
 
-const HAS_CHROMIUM = chromiumAvailable();
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = path.join(ROOT, "test-results/screenshots");
 
 /** An identity provider: SCIM calls with the account's SCIM token. */
 async function scim<T = any>(base: string, token: string, method: string, resource: string, body: unknown): Promise<T> {
@@ -27,50 +21,13 @@ async function scim<T = any>(base: string, token: string, method: string, resour
 }
 
 describe("Groups page (browser)", () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  let admin: ApiClient;
-  const contexts: BrowserContext[] = [];
+  const suite = browserSuite();
+  const { skipWithoutChromium, shot } = suite;
 
-  before(
-    async () => {
-      if (!HAS_CHROMIUM) return;
-      ensureWebBuilt();
-      [server, browser] = await Promise.all([startSeatkeeper(), launchChromium()]);
-      admin = await ApiClient.signIn(server.url, DEMO_ADMIN);
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    },
-    { timeout: 180_000 },
-  );
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  function skipWithoutChromium(t: TestContext): boolean {
-    if (HAS_CHROMIUM) return false;
-    t.skip(CHROMIUM_MISSING);
-    return true;
-  }
-
-  async function signIn(viewport = DESKTOP): Promise<Page> {
-    const context = await browser!.newContext({ viewport, locale: "en-US" });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${server!.url}/groups`);
-    await page.getByLabel("Email").fill(DEMO_ADMIN);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+  async function signIn(viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await suite.signIn(DEMO_ADMIN, { viewport, path: "/groups" });
     await page.getByRole("heading", { name: "Groups", level: 1 }).waitFor();
     return page;
-  }
-
-  async function shot(page: Page, name: string) {
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   }
 
   test("empty state, then SCIM groups mapped to seats in the UI; members get the seat on Manage users", async (t) => {
@@ -83,9 +40,9 @@ describe("Groups page (browser)", () => {
     assert.match(page.url(), /\/settings#scim$/);
 
     // The identity provider: a SCIM token, users, and two groups.
-    const { token } = await admin.request<{ token: string }>("POST", "/scim-tokens", { name: "Okta" });
+    const { token } = await suite.admin.request<{ token: string }>("POST", "/scim-tokens", { name: "Okta" });
     const member = async (userName: string, given: string, family: string) =>
-      (await scim(server!.url, token, "POST", "/Users", {
+      (await scim(suite.url, token, "POST", "/Users", {
         schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
         userName,
         name: { givenName: given, familyName: family },
@@ -99,11 +56,11 @@ describe("Groups page (browser)", () => {
     ];
     const escalations = [await member("paul.henry@idp.test", "Paul", "Henry"), await member("lucie.roux@idp.test", "Lucie", "Roux")];
     const group = (displayName: string, ids: string[]) =>
-      scim(server!.url, token, "POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName, members: ids.map((value) => ({ value })) });
+      scim(suite.url, token, "POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName, members: ids.map((value) => ({ value })) });
     await group("Support Team", support);
     const esc = await group("Escalations", escalations);
     // Remote Support v5's two named seats are taken in the demo: this mapping cannot give them.
-    await admin.request("PUT", `/groups/${esc.id}/seat`, { product: "remote-support-v5", type: "named" });
+    await suite.admin.request("PUT", `/groups/${esc.id}/seat`, { product: "remote-support-v5", type: "named" });
 
     await page.getByRole("link", { name: "Groups" }).click();
     const table = page.getByRole("table", { name: "Groups" });
@@ -138,7 +95,7 @@ describe("Groups page (browser)", () => {
     await page.getByText("The seats this mapping gave the group's 3 members will be revoked.").waitFor();
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Support Team: mapping removed; the seats it gave were revoked.").waitFor();
-    const after = await admin.request<{ items: unknown[] }>("GET", "/users?seat=service-desk:named");
+    const after = await suite.admin.request<{ items: unknown[] }>("GET", "/users?seat=service-desk:named");
     assert.equal(after.items.length, 0);
   });
 

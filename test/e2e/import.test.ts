@@ -1,17 +1,11 @@
 // CSV import in the admin center, in a real browser against the demo account: the dry run
 // lists row errors, the fixed file imports, the users appear. Screenshots of the dialog,
 // desktop and phone, land in test-results/screenshots/.
-import { after, before, describe, test, type TestContext } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { CHROMIUM_MISSING, DEMO_ADMIN, DEMO_PASSWORD, ROOT, chromiumAvailable, ensureWebBuilt, launchChromium, startSeatkeeper, type RunningServer } from "../support/browser.js";
+import type { Page } from "playwright-core";
+import { DEMO_ADMIN, PHONE, browserSuite } from "../support/browser.js";
 
-const HAS_CHROMIUM = chromiumAvailable();
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = path.join(ROOT, "test-results/screenshots");
 
 const BAD_FILE = [
   "email,name,role,seats",
@@ -27,52 +21,17 @@ const FIXED_FILE = [
 ].join("\n");
 
 describe("CSV import in the admin center (browser)", () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
+  const suite = browserSuite();
+  const { skipWithoutChromium, shot } = suite;
 
-  before(
-    async () => {
-      if (!HAS_CHROMIUM) return;
-      ensureWebBuilt();
-      [server, browser] = await Promise.all([startSeatkeeper(), launchChromium()]);
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    },
-    { timeout: 180_000 },
-  );
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  function skipWithoutChromium(t: TestContext): boolean {
-    if (HAS_CHROMIUM) return false;
-    t.skip(CHROMIUM_MISSING);
-    return true;
-  }
-
-  async function signIn(email: string, viewport = DESKTOP): Promise<Page> {
-    const context = await browser!.newContext({ viewport, locale: "en-US" });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(server!.url);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+  async function signIn(email: string, viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await suite.signIn(email, { viewport });
     await page.getByRole("heading", { name: "Manage users", level: 1 }).waitFor();
     return page;
   }
 
   async function chooseFile(page: Page, name: string, content: string) {
     await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content) });
-  }
-
-  async function shot(page: Page, name: string) {
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   }
 
   test("the dry run lists row errors; the fixed file imports and its users appear", async (t) => {

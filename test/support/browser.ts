@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { after, before, type TestContext } from "node:test";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startServer } from "./server.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,6 +24,9 @@ export const CHROMIUM_ARGS = [
 ];
 export const DEMO_PASSWORD = "seatkeeper-demo";
 export const DEMO_ADMIN = "admin@demo.seatkeeper.test";
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const SCREENSHOTS = path.join(ROOT, "test-results/screenshots");
 
 /** Whether Debian's Chromium is installed; when not, says so loudly. */
 export function chromiumAvailable(): boolean {
@@ -111,4 +115,84 @@ export class ApiClient {
     if (!response.ok) throw new Error(`${method} ${apiPath} → ${response.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+export interface BrowserSuite {
+  /** The server's base URL, without a trailing slash. */
+  readonly url: string;
+  /** The demo account's admin (also its billing contact), signed in through the API. */
+  readonly admin: ApiClient;
+  /** Call first in every test: without Chromium the test skips with the reason. */
+  skipWithoutChromium(t: TestContext): boolean;
+  newPage(options?: { viewport?: { width: number; height: number }; locale?: string }): Promise<Page>;
+  /** Opens `path` (default "/"), signs in with the demo password, waits for the app. */
+  signIn(email: string, options?: { viewport?: { width: number; height: number }; locale?: string; path?: string }): Promise<Page>;
+  /** Saves test-results/screenshots/<name>.png of what the page shows. */
+  shot(page: Page, name: string): Promise<void>;
+}
+
+/**
+ * Registers, in the calling describe(), hooks that start one Seatkeeper on a fresh demo
+ * database and one Chromium for its tests (`setup` runs once after them), and close every
+ * browser context, the browser and the server at the end.
+ */
+export function browserSuite(setup?: (admin: ApiClient) => Promise<unknown>): BrowserSuite {
+  const hasChromium = chromiumAvailable();
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let admin: ApiClient | undefined;
+  const contexts: BrowserContext[] = [];
+
+  before(
+    async () => {
+      if (!hasChromium) return;
+      ensureWebBuilt();
+      [server, browser] = await Promise.all([startSeatkeeper(), launchChromium()]);
+      admin = await ApiClient.signIn(server.url, DEMO_ADMIN);
+      await setup?.(admin);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    },
+    { timeout: 180_000 },
+  );
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  const suite: BrowserSuite = {
+    get url() {
+      return server!.url;
+    },
+    get admin() {
+      return admin!;
+    },
+    skipWithoutChromium(t) {
+      if (hasChromium) return false;
+      t.skip(CHROMIUM_MISSING);
+      return true;
+    },
+    async newPage({ viewport = DESKTOP, locale = "en-US" } = {}) {
+      const context = await browser!.newContext({ viewport, locale, acceptDownloads: true });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      return page;
+    },
+    async signIn(email, options = {}) {
+      const page = await suite.newPage(options);
+      await page.goto(`${server!.url}${options.path ?? "/"}`);
+      await page.getByLabel(/^(Email|Adresse e-mail)$/).fill(email);
+      await page.getByLabel(/^(Password|Mot de passe)$/).fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: /^(Sign in|Se connecter)$/ }).click();
+      await page.getByRole("main").or(page.getByRole("heading", { name: /for admins and managers|réservé aux administrateurs/ })).waitFor();
+      return page;
+    },
+    async shot(page, name) {
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+    },
+  };
+  return suite;
 }
