@@ -36,6 +36,19 @@ eachBackend("SCIM tokens API", ({ t }) => {
     assert.deepEqual(audit.body.items[1].target, { type: "scim_token", id: created.body.id, name: "Okta production" });
   });
 
+  test("an Idempotency-Key never makes the server keep the secret: a retry creates another token", async () => {
+    const account = await t().account();
+    const token = account.admin.token;
+    const headers = { "idempotency-key": "scim-token-retry" };
+    const first = await t().call("POST", "/api/v1/scim-tokens", { token, headers, body: { name: "Okta" } });
+    const retry = await t().call("POST", "/api/v1/scim-tokens", { token, headers, body: { name: "Okta" } });
+    assert.deepEqual([first.status, retry.status], [201, 201]);
+    assert.notEqual(retry.body.token, first.body.token);
+    const kept = await t().database.db.selectFrom("idempotency_keys").selectAll().execute();
+    assert.equal(JSON.stringify(kept).includes(first.body.token), false, "no stored answer holds the secret");
+    assert.equal((await t().call("GET", "/api/v1/scim-tokens", { token })).body.items.length, 2);
+  });
+
   test("tokens page with a cursor; another account's token is 404; bad names are 400", async () => {
     const account = await t().account();
     const token = account.admin.token;

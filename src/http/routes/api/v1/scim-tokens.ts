@@ -15,7 +15,8 @@ export function register(app: App, { db }: RouteDeps): void {
   const admin = { access: { auth: "user" as const, admin: true as const } };
 
   app.post("/api/v1/scim-tokens", {
-    config: { ...admin, idempotent: true },
+    // Not idempotent on purpose: replaying the answer would mean storing the secret.
+    config: admin,
     schema: {
       tags: ["scim"],
       summary: "Create a SCIM token for an identity provider; the token is shown only in this answer",
