@@ -16,7 +16,7 @@ import { insertAudit } from "../store/audit.repository.js";
 import { compileFilter, GROUP_COLUMNS, sortExpression, USER_COLUMNS } from "../store/scim-filter.sql.js";
 import {
   addMembers, deleteGroup, existingUserIds, findGroup, groupsOfUsers, insertGroup, listGroups, listMembers, lockGroup, memberIds,
-  removeMembers, seatProductsOfUser, touchGroup, updateGroup,
+  removeMembers, touchGroup, updateGroup,
 } from "../store/scim-group.repository.js";
 import { lockSubscription } from "../store/subscription.repository.js";
 import { findUser, listScimUsers, lockUser } from "../store/user.repository.js";
@@ -24,7 +24,7 @@ import type { ScimGroupRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
 import { mappedProductOf, reconcileSeatsIn, reconcileUserIn } from "./group-seat.service.js";
-import { createUserIn, deleteUserIn, updateUserIn, type UpdateUserInput } from "./user.service.js";
+import { createUserIn, deleteUserIn, lockSeatsOfUser, updateUserIn, type UpdateUserInput } from "./user.service.js";
 
 export type ScimPrincipal = Extract<Principal, { kind: "scim" }>;
 
@@ -148,17 +148,6 @@ function userChange(before: UserRow, input: UserInput): UpdateUserInput {
   };
 }
 
-/**
- * Suspending or deleting a user writes its seat rows, then re-decides its group seats.
- * Taking every seat lock it may need first, in product order, keeps the order every
- * other path uses (seat lock, then seat rows): a group change racing it cannot deadlock.
- */
-async function lockSeatsOf(tx: Db, accountId: string, userId: string): Promise<string[]> {
-  const products = await seatProductsOfUser(tx, accountId, userId);
-  for (const productId of products) await lockSubscription(tx, accountId, productId);
-  return products;
-}
-
 /** Locks the account then the user (the order updateUserIn takes them), checks If-Match. */
 async function lockForChange(tx: Db, accountId: string, id: string, ifMatch: string | undefined): Promise<UserRow> {
   await lockAccount(tx, accountId);
@@ -176,7 +165,7 @@ async function changeUser(ctx: ScimContext, id: string, ifMatch: string | undefi
     const before = await lockForChange(tx, accountId, id, ifMatch);
     const change = userChange(before, await next(tx, before));
     if (Object.keys(change).length === 0 && passwordHash === undefined) return before;
-    if (change.active !== undefined) await lockSeatsOf(tx, accountId, id);
+    if (change.active !== undefined) await lockSeatsOfUser(tx, accountId, id);
     const after = await updateUserIn(tx, principal, accountId, id, change, passwordHash);
     if (change.active !== undefined) await reconcileUserIn(tx, principal, accountId, id);
     return after;
@@ -232,7 +221,7 @@ export async function deleteScimUser(ctx: ScimContext, id: string, ifMatch: stri
   const { db, principal } = ctx;
   await db.transaction().execute(async (tx) => {
     await lockForChange(tx, principal.accountId, id, ifMatch);
-    const products = await lockSeatsOf(tx, principal.accountId, id);
+    const products = await lockSeatsOfUser(tx, principal.accountId, id);
     await deleteUserIn(tx, principal, principal.accountId, id);
     // Named seats the user held go to whoever its groups' mappings could not serve yet.
     await reconcileSeatsIn(tx, principal, principal.accountId, [], products);

@@ -8,6 +8,8 @@ import { lockAccount } from "../store/account.repository.js";
 import { decodeCursor, toPage } from "../store/pagination.js";
 import { deleteNamedAssignments, listAssignments } from "../store/seat.repository.js";
 import { revokeUserTokens } from "../store/token.repository.js";
+import { seatProductsOfUser } from "../store/scim-group.repository.js";
+import { lockSubscription } from "../store/subscription.repository.js";
 import {
   countGuards, deleteUser as deleteUserRow, findUser, insertUser, listUsers as listUserRows, lockUser, updateUser as updateUserRow,
   type UserChange,
@@ -150,6 +152,18 @@ export interface UpdateUserInput {
 }
 
 /**
+ * Suspending or deleting a user writes its seat rows (and SCIM then re-decides its group
+ * seats). Taking every seat lock it may need first, in product order, keeps the order every
+ * other path uses (account, user, seat locks, then seat rows): a seat grant or a group
+ * change racing it cannot deadlock. Returns the products locked.
+ */
+export async function lockSeatsOfUser(tx: Db, accountId: string, userId: string): Promise<string[]> {
+  const products = await seatProductsOfUser(tx, accountId, userId);
+  for (const productId of products) await lockSubscription(tx, accountId, productId);
+  return products;
+}
+
+/**
  * Changes a user inside an open transaction. Takes the account lock so that two changes
  * can never together remove the last admin or billing contact.
  */
@@ -196,6 +210,7 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   const actor = auditActor(principal);
   if (before.active && !after.active) {
     // Deactivation: no more sign-ins, shared sessions end, named seats go back to the pool.
+    await lockSeatsOfUser(tx, accountId, after.id);
     await revokeUserTokens(tx, accountId, after.id);
     await endAllSessionsOfUser(tx, principal, accountId, after.id, "user_deactivated");
     const freed = await deleteNamedAssignments(tx, accountId, after.id);
@@ -248,6 +263,7 @@ export async function deleteUserIn(tx: Db, principal: Principal, accountId: stri
   );
   if (guard) throw guard;
   const actor = auditActor(principal);
+  await lockSeatsOfUser(tx, accountId, user.id);
   await revokeUserTokens(tx, accountId, user.id);
   await endAllSessionsOfUser(tx, principal, accountId, user.id, "user_deleted");
   await deleteUserRow(tx, user);

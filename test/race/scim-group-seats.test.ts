@@ -66,3 +66,31 @@ eachBackend("SCIM lock ordering", ({ t }) => {
     for (const line of sub.body.items) assert.ok(line.named.assigned <= line.named.total, JSON.stringify(line));
   });
 });
+
+eachBackend("API and SCIM lock ordering", ({ t }) => {
+  test("admins deactivating, deleting and granting by hand while the identity provider changes groups never deadlock or fail", async () => {
+    const scim = await scimClient(t());
+    const admin = scim.account.admin.token;
+    const [p1, p2] = [await t().product(), await t().product()];
+    await t().subscribe(scim.account, p1.slug, 3, 3);
+    await t().subscribe(scim.account, p2.slug, 3, 3);
+    const users = [];
+    for (let i = 0; i < 8; i++) users.push(await scim.user(uniqueEmail(`mixed${i}`)));
+    const groups = [await scim.group("Named P2", users.map((u) => u.id)), await scim.group("Concurrent P1")];
+    await t().call("PUT", `/api/v1/groups/${groups[0].id}/seat`, { token: admin, body: { product: p2.slug, type: "named" } });
+    await t().call("PUT", `/api/v1/groups/${groups[1].id}/seat`, { token: admin, body: { product: p1.slug, type: "concurrent" } });
+    const statuses: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const ops = users.flatMap((u, i) => [
+        scim.patch(`/Groups/${groups[(round + i) % 2].id}`, [{ op: (round + i) % 3 ? "add" : "remove", path: "members", value: [{ value: u.id }] }]),
+        t().call("PATCH", `/api/v1/users/${u.id}`, { token: admin, body: { active: (round + i) % 4 !== 0 } }),
+        t().call("PUT", `/api/v1/users/${u.id}/seats/${(round + i) % 2 ? p1.slug : p2.slug}`, { token: admin, body: { type: (round + i) % 3 ? "named" : "concurrent" } }),
+      ]);
+      if (round === 5) ops.push(t().call("DELETE", `/api/v1/users/${users[0].id}`, { token: admin }));
+      statuses.push(...(await Promise.all(ops)).map((r) => r.status));
+    }
+    assert.ok(statuses.every((s) => s < 500), `server errors: ${statuses.filter((s) => s >= 500).length}`);
+    const sub = await t().call("GET", "/api/v1/subscription", { token: admin });
+    for (const line of sub.body.items) assert.ok(line.named.assigned <= line.named.total, JSON.stringify(line));
+  });
+});
