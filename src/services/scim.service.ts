@@ -23,8 +23,8 @@ import { findUser, listScimUsers, lockUser } from "../store/user.repository.js";
 import type { ScimGroupRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
-import { mappedProductOf, reconcileSeatsIn, reconcileUserIn } from "./group-seat.service.js";
-import { createUserIn, deleteUserIn, lockSeatsOfUser, updateUserIn, type UpdateUserInput } from "./user.service.js";
+import { mappedProductOf, reconcileSeatsIn } from "./group-seat.service.js";
+import { createUserIn, deleteUserIn, updateUserIn, type UpdateUserInput } from "./user.service.js";
 
 export type ScimPrincipal = Extract<Principal, { kind: "scim" }>;
 
@@ -165,10 +165,7 @@ async function changeUser(ctx: ScimContext, id: string, ifMatch: string | undefi
     const before = await lockForChange(tx, accountId, id, ifMatch);
     const change = userChange(before, await next(tx, before));
     if (Object.keys(change).length === 0 && passwordHash === undefined) return before;
-    if (change.active !== undefined) await lockSeatsOfUser(tx, accountId, id);
-    const after = await updateUserIn(tx, principal, accountId, id, change, passwordHash);
-    if (change.active !== undefined) await reconcileUserIn(tx, principal, accountId, id);
-    return after;
+    return updateUserIn(tx, principal, accountId, id, change, passwordHash);
   });
   return (await viewUsers(db, ctx.base, accountId, [user]))[0];
 }
@@ -221,10 +218,7 @@ export async function deleteScimUser(ctx: ScimContext, id: string, ifMatch: stri
   const { db, principal } = ctx;
   await db.transaction().execute(async (tx) => {
     await lockForChange(tx, principal.accountId, id, ifMatch);
-    const products = await lockSeatsOfUser(tx, principal.accountId, id);
     await deleteUserIn(tx, principal, principal.accountId, id);
-    // Named seats the user held go to whoever its groups' mappings could not serve yet.
-    await reconcileSeatsIn(tx, principal, principal.accountId, [], products);
   });
 }
 

@@ -9,6 +9,7 @@ import { auditActor, type Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { accountOf, requireUser, userWithSeats } from "./user.service.js";
 import { onSeatRevoked, onSeatTypeChanged } from "./seat-engine.service.js";
+import { reconcileSeatsIn } from "./group-seat.service.js";
 
 /**
  * Grants `type` of `product` to `user` inside an open transaction. The subscription row
@@ -51,11 +52,19 @@ export async function revokeSeatIn(tx: Db, principal: Principal, user: UserRow, 
   return { changed: true };
 }
 
+/** A named seat an admin freed goes to the SCIM group members who wait for one, longest first. */
+function handOutFreedNamedSeats(tx: Db, principal: Principal, accountId: string, productId: string): Promise<void> {
+  return reconcileSeatsIn(tx, principal, accountId, [], [productId]);
+}
+
 export async function grantSeat(db: Db, principal: Principal, userId: string, productSlug: string, type: SeatType) {
   const accountId = accountOf(principal);
   const product = await requireProduct(db, productSlug);
   const user = await requireUser(db, accountId, userId);
-  await db.transaction().execute((tx) => grantSeatIn(tx, principal, user, product, type));
+  await db.transaction().execute(async (tx) => {
+    await grantSeatIn(tx, principal, user, product, type);
+    await handOutFreedNamedSeats(tx, principal, accountId, product.id);
+  });
   return userWithSeats(db, user);
 }
 
@@ -63,5 +72,8 @@ export async function revokeSeat(db: Db, principal: Principal, userId: string, p
   const accountId = accountOf(principal);
   const product = await requireProduct(db, productSlug);
   const user = await requireUser(db, accountId, userId);
-  await db.transaction().execute((tx) => revokeSeatIn(tx, principal, user, product));
+  await db.transaction().execute(async (tx) => {
+    await revokeSeatIn(tx, principal, user, product);
+    await handOutFreedNamedSeats(tx, principal, accountId, product.id);
+  });
 }

@@ -8,6 +8,7 @@ import { auditActor, type Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { accountOf } from "./user.service.js";
 import { onSubscriptionChanged, poolCounts } from "./seat-engine.service.js";
+import { reconcileSeatsIn } from "./group-seat.service.js";
 
 export async function getSubscription(db: Db, principal: Principal) {
   const accountId = accountOf(principal);
@@ -37,6 +38,8 @@ export async function changeSubscription(db: Db, principal: Principal, productSl
     if (refusal) throw refusal;
     await upsertSubscription(tx, accountId, product.id, requested.named, requested.concurrent);
     await onSubscriptionChanged(tx, accountId, product);
+    // Named seats added go to the SCIM group members who wait for one.
+    await reconcileSeatsIn(tx, principal, accountId, [], [product.id]);
     await insertAudit(tx, accountId, auditActor(principal), {
       action: "subscription.changed",
       target: { type: "product", id: product.slug, name: product.name },

@@ -20,6 +20,7 @@ import { hashPassword } from "./crypto.js";
 import { requireProduct } from "./product.service.js";
 import { userView } from "./views.js";
 import { endAllSessionsOfUser } from "./seat-engine.service.js";
+import { reconcileSeatsIn } from "./group-seat.service.js";
 
 export function accountOf(principal: Principal): string {
   if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
@@ -208,9 +209,9 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   if (!after) throw new DomainError("EMAIL_TAKEN", { email: input.email ?? "" });
 
   const actor = auditActor(principal);
+  const seatProducts = active !== before.active ? await lockSeatsOfUser(tx, accountId, after.id) : [];
   if (before.active && !after.active) {
     // Deactivation: no more sign-ins, shared sessions end, named seats go back to the pool.
-    await lockSeatsOfUser(tx, accountId, after.id);
     await revokeUserTokens(tx, accountId, after.id);
     await endAllSessionsOfUser(tx, principal, accountId, after.id, "user_deactivated");
     const freed = await deleteNamedAssignments(tx, accountId, after.id);
@@ -222,6 +223,9 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
       });
     }
   }
+  // Group seats follow `active` (revoked while inactive, back on reactivation), and named
+  // seats freed go to the group members who wait for one.
+  if (seatProducts.length > 0) await reconcileSeatsIn(tx, principal, accountId, [after.id], seatProducts);
   const changed = Object.keys(change).map((k) => (k === "passwordHash" ? "password" : k));
   if (changed.length > 0) {
     await insertAudit(tx, accountId, actor, {
@@ -263,10 +267,12 @@ export async function deleteUserIn(tx: Db, principal: Principal, accountId: stri
   );
   if (guard) throw guard;
   const actor = auditActor(principal);
-  await lockSeatsOfUser(tx, accountId, user.id);
+  const seatProducts = await lockSeatsOfUser(tx, accountId, user.id);
   await revokeUserTokens(tx, accountId, user.id);
   await endAllSessionsOfUser(tx, principal, accountId, user.id, "user_deleted");
   await deleteUserRow(tx, user);
+  // Named seats the user held go to the group members who wait for one.
+  await reconcileSeatsIn(tx, principal, accountId, [], seatProducts);
   await insertAudit(tx, accountId, actor, {
     action: "user.deleted",
     target: { type: "user", id: user.id, name: user.name },

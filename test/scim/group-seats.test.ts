@@ -52,6 +52,32 @@ eachBackend("group → seat mapping", ({ t }) => {
     assert.deepEqual(await seatsOf(t(), scim, b.id), [], "deleting the group revokes the seats it gave");
   });
 
+  test("a named seat an admin frees, or a license the billing contact adds, goes to the member waiting longest; API deactivation follows the groups", async () => {
+    const { scim, slug, admin } = await setup(t(), 1, 0);
+    const manual = await scim.user(uniqueEmail("holder"));
+    await t().grant(scim.account, manual.id, slug, "named");
+    const [first, second] = [await scim.user(uniqueEmail("first")), await scim.user(uniqueEmail("second"))];
+    const group = await scim.group("Named people", [first.id]);
+    await t().call("PUT", `/api/v1/groups/${group.id}/seat`, { token: admin, body: { product: slug, type: "named" } });
+    await scim.patch(`/Groups/${group.id}`, [{ op: "add", path: "members", value: [{ value: second.id }] }]);
+    assert.deepEqual([await seatsOf(t(), scim, first.id), await seatsOf(t(), scim, second.id)], [[], []], "no named seat left: both wait");
+
+    assert.equal((await t().call("DELETE", `/api/v1/users/${manual.id}/seats/${slug}`, { token: admin })).status, 204);
+    assert.deepEqual(await seatsOf(t(), scim, first.id), [{ product: slug, type: "named", source: "scim_group" }], "the freed seat goes to the first waiter");
+    assert.deepEqual(await seatsOf(t(), scim, second.id), []);
+
+    const more = await t().call("PUT", `/api/v1/subscription/${slug}`, { token: admin, body: { named: 2, concurrent: 0 } });
+    assert.equal(more.status, 200, JSON.stringify(more.body));
+    assert.deepEqual(await seatsOf(t(), scim, second.id), [{ product: slug, type: "named", source: "scim_group" }], "an added license goes to the next waiter");
+    const groups = await t().call("GET", "/api/v1/groups", { token: admin });
+    assert.deepEqual(groups.body.items.find((g: any) => g.id === group.id).warnings, [], "nobody waits any more");
+
+    assert.equal((await t().call("PATCH", `/api/v1/users/${first.id}`, { token: admin, body: { active: false } })).status, 200);
+    assert.deepEqual(await seatsOf(t(), scim, first.id), [], "deactivated through the API: the group's seat goes");
+    assert.equal((await t().call("PATCH", `/api/v1/users/${first.id}`, { token: admin, body: { active: true } })).status, 200);
+    assert.deepEqual(await seatsOf(t(), scim, first.id), [{ product: slug, type: "named", source: "scim_group" }], "reactivated: it comes back");
+  });
+
   test("two mapped groups: named wins while one is left, else concurrent with an audited, visible warning", async () => {
     const { scim, slug, admin } = await setup(t(), 1, 5);
     const [u1, u2, u3] = [await scim.user(uniqueEmail("u1")), await scim.user(uniqueEmail("u2")), await scim.user(uniqueEmail("u3"))];
