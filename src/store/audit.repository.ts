@@ -18,27 +18,12 @@ export interface AuditEntry {
 
 /** Written in the same transaction as the change it records. */
 export async function insertAudit(db: Db, accountId: string, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto("audit_log")
-    .values({
-      account_id: accountId,
-      id: newId("aud"),
-      at: new Date(), // millisecond precision, so a cursor round-trips exactly
-      actor_type: actor.type,
-      actor_id: actor.id,
-      actor_name: actor.name,
-      action: entry.action,
-      target_type: entry.target.type,
-      target_id: entry.target.id,
-      target_name: entry.target.name ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
+  await insertAudits(db, accountId, actor, [entry]);
 }
 
-/** Many entries by one actor, a batch per statement (CSV import). */
+/** Entries by one actor, up to a thousand per statement (the CSV import writes many). */
 export async function insertAudits(db: Db, accountId: string, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
-  const at = new Date();
+  const at = new Date(); // millisecond precision, so a cursor round-trips exactly
   for (let i = 0; i < entries.length; i += 1000) {
     await db
       .insertInto("audit_log")
