@@ -66,6 +66,19 @@ export function Dialog({
   );
 }
 
+/** What failed to load, and a button to try again. */
+export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="inline-error">
+      <ErrorMessage>{message}</ErrorMessage>
+      <button type="button" className="button button-secondary button-small" onClick={onRetry}>
+        {t.retry}
+      </button>
+    </div>
+  );
+}
+
 export function ErrorMessage({ children, id }: { children: ReactNode; id?: string }) {
   if (!children) return null;
   return (

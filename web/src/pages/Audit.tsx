@@ -5,7 +5,7 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
-import { EmptyState, ErrorMessage, Loading, PageHeader, Reason } from "../components/ui";
+import { EmptyState, LoadError, Loading, PageHeader, Reason } from "../components/ui";
 
 const PAGE_SIZE = 50;
 
@@ -191,14 +191,7 @@ function AuditLog() {
             </button>
           )}
         </div>
-        {error && (
-          <div className="inline-error">
-            <ErrorMessage>{error}</ErrorMessage>
-            <button type="button" className="button button-secondary button-small" onClick={() => setReloadKey((k) => k + 1)}>
-              {t.retry}
-            </button>
-          </div>
-        )}
+        {error && <LoadError message={error} onRetry={() => setReloadKey((k) => k + 1)} />}
         {loading ? (
           <Loading />
         ) : entries.length === 0 && !error ? (

@@ -8,7 +8,7 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
-import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
 
 const PAGE_SIZE = 200;
 
@@ -53,14 +53,7 @@ export function GroupsPage() {
       )}
       <section className="card">
         {notice && <SuccessMessage>{notice}</SuccessMessage>}
-        {error && (
-          <div className="inline-error">
-            <ErrorMessage>{error}</ErrorMessage>
-            <button type="button" className="button button-secondary button-small" onClick={() => setReloadKey((k) => k + 1)}>
-              {t.retry}
-            </button>
-          </div>
-        )}
+        {error && <LoadError message={error} onRetry={() => setReloadKey((k) => k + 1)} />}
         {groups === null ? (
           <Loading />
         ) : groups.length === 0 && !error ? (

@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError, errorText, type Account, type AccountSettings, type Page, type ScimToken } from "../api";
 import { useAuth } from "../auth";
 import { useI18n } from "../i18n";
-import { Dialog, EmptyState, ErrorMessage, Field, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Dialog, EmptyState, ErrorMessage, Field, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
 
 const LIMITS: Record<keyof AccountSettings, [number, number]> = {
   leaseTtlSeconds: [5, 3600],
@@ -107,12 +107,7 @@ function AccountSettingsForm() {
       </div>
       <div className="settings-body">
         {loadError ? (
-          <div className="inline-error">
-            <ErrorMessage>{loadError}</ErrorMessage>
-            <button type="button" className="button button-secondary button-small" onClick={load}>
-              {t.retry}
-            </button>
-          </div>
+          <LoadError message={loadError} onRetry={load} />
         ) : !account ? (
           <Loading />
         ) : (
@@ -239,12 +234,7 @@ function ScimTokens() {
         {unavailable ? (
           <p className="message message-info">{t.scimUnavailable}</p>
         ) : loadError ? (
-          <div className="inline-error">
-            <ErrorMessage>{loadError}</ErrorMessage>
-            <button type="button" className="button button-secondary button-small" onClick={() => void load()}>
-              {t.retry}
-            </button>
-          </div>
+          <LoadError message={loadError} onRetry={() => void load()} />
         ) : tokens === null ? (
           <Loading />
         ) : (

@@ -7,7 +7,7 @@ import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
 import { UsageChart } from "../components/UsageChart";
-import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, Loading, Meter, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, Meter, PageHeader, Reason, SuccessMessage } from "../components/ui";
 
 const RANGES = {
   hour: { seconds: 3600, step: 60 },
@@ -53,14 +53,7 @@ export function SubscriptionPage() {
         </div>
       )}
       {notice && <SuccessMessage>{notice}</SuccessMessage>}
-      {subscriptionError && (
-        <div className="inline-error">
-          <ErrorMessage>{subscriptionError}</ErrorMessage>
-          <button type="button" className="button button-secondary button-small" onClick={() => void refreshSubscription()}>
-            {t.retry}
-          </button>
-        </div>
-      )}
+      {subscriptionError && <LoadError message={subscriptionError} onRetry={() => void refreshSubscription()} />}
       {subscription === null ? (
         !subscriptionError && <Loading />
       ) : subscription.length === 0 ? (

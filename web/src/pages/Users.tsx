@@ -8,7 +8,7 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
-import { Avatar, Dialog, EmptyState, ErrorMessage, Field, GuardedButton, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Avatar, Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
 import { ImportDialog } from "../components/ImportDialog";
 
 const PAGE_SIZE = 50;
@@ -369,14 +369,7 @@ export function UsersPage() {
         </div>
 
         {notice && <SuccessMessage>{notice}</SuccessMessage>}
-        {error && (
-          <div className="inline-error">
-            <ErrorMessage>{error}</ErrorMessage>
-            <button type="button" className="button button-secondary button-small" onClick={() => setReloadKey((k) => k + 1)}>
-              {t.retry}
-            </button>
-          </div>
-        )}
+        {error && <LoadError message={error} onRetry={() => setReloadKey((k) => k + 1)} />}
 
         {loading ? (
           <Loading />
