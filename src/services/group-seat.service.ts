@@ -10,7 +10,7 @@ import { insertAudit } from "../store/audit.repository.js";
 import { decodeCursor, toPage } from "../store/pagination.js";
 import { findProductById } from "../store/product.repository.js";
 import {
-  clearWarning, deleteMapping, findGroup, findMapping, listGroupSummaries, listWarnings, lockGroup, mappedProductsOfUser, mappingsOfUser,
+  clearWarning, deleteMapping, findGroup, findMapping, listGroupSummaries, listWarnings, lockGroup, mappingsOfUser,
   memberIds, setWarning, upsertMapping, usersWaitingForNamed,
 } from "../store/scim-group.repository.js";
 import { countNamedAssigned, findAssignment } from "../store/seat.repository.js";
@@ -64,11 +64,6 @@ export async function reconcileSeatsIn(tx: Db, principal: Principal, accountId: 
       }
     }
   }
-}
-
-/** After a user's `active` changed: its group seats follow (revoked while inactive). */
-export async function reconcileUserIn(tx: Db, principal: Principal, accountId: string, userId: string): Promise<void> {
-  await reconcileSeatsIn(tx, principal, accountId, [userId], await mappedProductsOfUser(tx, accountId, userId));
 }
 
 /** The product a group is mapped to, if any. */

@@ -181,20 +181,6 @@ export async function mappingsOfUser(db: Db, accountId: string, userId: string, 
   return rows.map((r) => ({ groupId: r.group_id, type: r.type }));
 }
 
-/** Products mapped on any group of the user (deactivation re-checks each). */
-export async function mappedProductsOfUser(db: Db, accountId: string, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("group_seat_mappings as m")
-    .innerJoin("scim_group_members as gm", (j) => j.onRef("gm.account_id", "=", "m.account_id").onRef("gm.group_id", "=", "m.group_id"))
-    .select("m.product_id")
-    .distinct()
-    .where("m.account_id", "=", accountId)
-    .where("gm.user_id", "=", userId)
-    .orderBy("m.product_id")
-    .execute();
-  return rows.map((r) => r.product_id);
-}
-
 // ---------------------------------------------------------------------------------------
 // Warnings
 
