@@ -13,7 +13,7 @@ import { CORE_GROUP_URN, CORE_USER_URN, ENTERPRISE_USER_URN, LIST_RESPONSE_URN }
 import type { Db } from "../store/database.js";
 import { lockAccount } from "../store/account.repository.js";
 import { insertAudit } from "../store/audit.repository.js";
-import { compileFilter, GROUP_COLUMNS, sortExpression, USER_COLUMNS } from "../store/scim-filter.sql.js";
+import { compileFilter, GROUP_COLUMNS, sortExpression, USER_COLUMNS, type ResourceColumns } from "../store/scim-filter.sql.js";
 import {
   addMembers, deleteGroup, existingUserIds, findGroup, groupsOfUsers, insertGroup, listGroups, listMembers, lockGroup, memberIds,
   removeMembers, touchGroup, updateGroup,
@@ -90,14 +90,19 @@ export async function getScimUser(ctx: ScimContext, id: string) {
   return (await viewUsers(ctx.db, ctx.base, ctx.principal.accountId, [user]))[0];
 }
 
-export async function listScimUserPage(ctx: ScimContext, query: ListQuery) {
-  const { rows, total } = await listScimUsers(ctx.db, ctx.principal.accountId, {
-    where: query.filter ? compileFilter(query.filter, USER_COLUMNS) : null,
-    orderBy: query.sortBy ? sortExpression(USER_COLUMNS, query.sortBy) : null,
+/** A SCIM list query as a repository page request: filter and sort compiled to SQL, 1-based index to offset. */
+function pageRequest(query: ListQuery, columns: ResourceColumns) {
+  return {
+    where: query.filter ? compileFilter(query.filter, columns) : null,
+    orderBy: query.sortBy ? sortExpression(columns, query.sortBy) : null,
     descending: query.descending,
     offset: query.startIndex - 1,
     count: query.count,
-  });
+  };
+}
+
+export async function listScimUserPage(ctx: ScimContext, query: ListQuery) {
+  const { rows, total } = await listScimUsers(ctx.db, ctx.principal.accountId, pageRequest(query, USER_COLUMNS));
   const resources = await viewUsers(ctx.db, ctx.base, ctx.principal.accountId, rows);
   return listResponse(resources, total, query);
 }
@@ -251,13 +256,7 @@ export async function getScimGroup(ctx: ScimContext, id: string, wanted: Wanted)
 }
 
 export async function listScimGroupPage(ctx: ScimContext, query: ListQuery) {
-  const { rows, total } = await listGroups(ctx.db, ctx.principal.accountId, {
-    where: query.filter ? compileFilter(query.filter, GROUP_COLUMNS) : null,
-    orderBy: query.sortBy ? sortExpression(GROUP_COLUMNS, query.sortBy) : null,
-    descending: query.descending,
-    offset: query.startIndex - 1,
-    count: query.count,
-  });
+  const { rows, total } = await listGroups(ctx.db, ctx.principal.accountId, pageRequest(query, GROUP_COLUMNS));
   return listResponse(await viewGroups(ctx.db, ctx.base, ctx.principal.accountId, rows, query), total, query);
 }
 
