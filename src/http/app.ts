@@ -7,7 +7,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../store/database.js";
-import { SignalBus } from "../services/signals.js";
+import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
@@ -80,8 +80,13 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   const metrics = createMetrics();
   installMetrics(app, metrics);
 
-  const engine = { db, bus: await SignalBus.start(database.side) };
+  const engine = await startEngine(database);
+  // Shutting down: waits and event streams answer at once, and every connection closes
+  // after its answer, so that a rolling restart takes seconds.
   app.addHook("preClose", async () => engine.bus.shutdown());
+  app.addHook("onSend", async (_request, reply) => {
+    if (engine.bus.isClosing) reply.header("connection", "close");
+  });
   if (sweeper) {
     const stop = startSweeper(database, config.sweepIntervalMs, (error) => app.log.error({ err: error }, "sweep failed"));
     app.addHook("onClose", stop);

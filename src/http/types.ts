@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Config } from "../config.js";
 import type { Db } from "../store/database.js";
-import type { Engine } from "../services/seat-engine.service.js";
+import type { Engine } from "../services/engine.js";
 
 /** The Fastify instance routes register on, typed by their TypeBox schemas. */
 export type App = FastifyInstance<

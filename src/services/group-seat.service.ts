@@ -1,8 +1,7 @@
-// Seats from SCIM groups (S7). Every decision runs inside the caller's transaction under
-// the product's subscription row lock (the lock every seat grant takes), and is carried
-// out by grantSeatIn/revokeSeatIn: the same rules, audit and session endings as an admin's.
+// Seats from SCIM groups (S7): which groups map to which seat. The seat-pool service decides
+// and carries out each member's seat (the same rules, audit and session endings as an
+// admin's) inside the caller's transaction, under the product's seat lock.
 import { DomainError, notFound } from "../domain/errors.js";
-import { decideGroupSeat, GROUP_SOURCE } from "../domain/group-seat.js";
 import { isId } from "../domain/ids.js";
 import type { SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
@@ -10,60 +9,15 @@ import { insertAudit } from "../store/audit.repository.js";
 import { decodeCursor, toPage } from "../store/pagination.js";
 import { findProductById } from "../store/product.repository.js";
 import {
-  clearWarning, deleteMapping, findGroup, findMapping, listGroupSummaries, listWarnings, lockGroup, mappingsOfUser,
-  memberIds, setWarning, upsertMapping, usersWaitingForNamed,
+  deleteMapping, findGroup, findMapping, listGroupSummaries, listWarnings, lockGroup, memberIds, upsertMapping,
 } from "../store/scim-group.repository.js";
-import { countNamedAssigned, findAssignment } from "../store/seat.repository.js";
-import { lockSubscription } from "../store/subscription.repository.js";
-import { findUser } from "../store/user.repository.js";
 import { auditActor, type Principal, type UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
-import { grantSeatIn, revokeSeatIn } from "./seat.service.js";
+import { withSeats } from "./seat-pool.service.js";
 
-/** Brings one user's seat of one product in line with its mapped groups. */
-async function reconcileOne(tx: Db, principal: Principal, accountId: string, userId: string, productId: string): Promise<void> {
-  const product = await findProductById(tx, productId);
-  const subscription = await lockSubscription(tx, accountId, productId);
-  const user = await findUser(tx, accountId, userId);
-  if (!product || !user) return;
-  const current = await findAssignment(tx, accountId, userId, productId);
-  const decision = decideGroupSeat({
-    mapped: await mappingsOfUser(tx, accountId, userId, productId),
-    active: user.active,
-    hasSubscription: subscription !== undefined,
-    current: current ? { type: current.type, source: current.source } : null,
-    namedLeft: subscription ? subscription.named_total - (await countNamedAssigned(tx, accountId, productId)) : 0,
-  });
-  const { action, warning } = decision;
-  if (action.kind === "grant") await grantSeatIn(tx, principal, user, product, action.type, GROUP_SOURCE);
-  if (action.kind === "revoke") await revokeSeatIn(tx, principal, user, product, "group_membership");
-  if (warning) {
-    if (await setWarning(tx, accountId, userId, productId, warning)) {
-      await insertAudit(tx, accountId, auditActor(principal), {
-        action: "group.seat_warning",
-        target: { type: "user", id: user.id, name: user.name },
-        details: { product: product.slug, groupId: warning.groupId, code: warning.code, granted: warning.granted },
-      });
-    }
-  } else {
-    await clearWarning(tx, accountId, userId, productId);
-  }
-}
-
-/** Reconciles users × products, in a fixed order (products by id) so that locks never cross. */
+/** Members joined or left a group (SCIM): their seats of the mapped products follow, in the caller's transaction. */
 export async function reconcileSeatsIn(tx: Db, principal: Principal, accountId: string, userIds: string[], productIds: string[]): Promise<void> {
-  for (const productId of [...new Set(productIds)].sort()) {
-    for (const userId of [...new Set(userIds)]) await reconcileOne(tx, principal, accountId, userId, productId);
-    // Named seats left free (given back, or added to the subscription) go to the users
-    // their mappings could not serve yet, longest waiting first.
-    const subscription = await lockSubscription(tx, accountId, productId);
-    const left = subscription ? subscription.named_total - (await countNamedAssigned(tx, accountId, productId)) : 0;
-    if (left > 0) {
-      for (const waiting of await usersWaitingForNamed(tx, accountId, productId, left)) {
-        await reconcileOne(tx, principal, accountId, waiting, productId);
-      }
-    }
-  }
+  await withSeats(tx, accountId, principal, productIds, (seats) => seats.reconcileGroups(userIds, productIds));
 }
 
 /** The product a group is mapped to, if any. */
@@ -137,19 +91,17 @@ export async function setGroupSeat(db: Db, principal: UserPrincipal, id: string,
     const group = await lockGroup(tx, accountId, id);
     if (!group) throw notFound("group");
     const previous = await findMapping(tx, accountId, id);
-    const products = [...new Set([previous?.product_id ?? product.id, product.id])].sort();
-    // Seat locks in product-id order, as every other path takes them.
-    for (const productId of products) {
-      const subscription = await lockSubscription(tx, accountId, productId);
-      if (productId === product.id && !subscription) throw new DomainError("NO_SUBSCRIPTION", { product: product.slug });
-    }
-    await upsertMapping(tx, accountId, id, product.id, input.type);
-    await insertAudit(tx, accountId, auditActor(principal), {
-      action: "group.seat_mapped",
-      target: { type: "group", id, name: group.display_name },
-      details: { product: product.slug, type: input.type },
+    const products = [previous?.product_id ?? product.id, product.id];
+    await withSeats(tx, accountId, principal, products, async (seats) => {
+      if (!seats.subscription(product.id)) throw new DomainError("NO_SUBSCRIPTION", { product: product.slug });
+      await upsertMapping(tx, accountId, id, product.id, input.type);
+      await insertAudit(tx, accountId, auditActor(principal), {
+        action: "group.seat_mapped",
+        target: { type: "group", id, name: group.display_name },
+        details: { product: product.slug, type: input.type },
+      });
+      await seats.reconcileGroups(await memberIds(tx, accountId, id), products);
     });
-    await reconcileSeatsIn(tx, principal, accountId, await memberIds(tx, accountId, id), products);
   });
   return groupSummary(db, principal, id);
 }
@@ -163,12 +115,14 @@ export async function removeGroupSeat(db: Db, principal: UserPrincipal, id: stri
     if (!group) throw notFound("group");
     const previous = await findMapping(tx, accountId, id);
     if (!previous) return;
-    await deleteMapping(tx, accountId, id);
-    await insertAudit(tx, accountId, auditActor(principal), {
-      action: "group.seat_unmapped",
-      target: { type: "group", id, name: group.display_name },
-      details: { product: (await findProductById(tx, previous.product_id))?.slug ?? null },
+    await withSeats(tx, accountId, principal, [previous.product_id], async (seats) => {
+      await deleteMapping(tx, accountId, id);
+      await insertAudit(tx, accountId, auditActor(principal), {
+        action: "group.seat_unmapped",
+        target: { type: "group", id, name: group.display_name },
+        details: { product: seats.product(previous.product_id).slug },
+      });
+      await seats.reconcileGroups(await memberIds(tx, accountId, id), [previous.product_id]);
     });
-    await reconcileSeatsIn(tx, principal, accountId, await memberIds(tx, accountId, id), [previous.product_id]);
   });
 }

@@ -18,7 +18,7 @@ import {
   addMembers, deleteGroup, existingUserIds, findGroup, groupsOfUsers, insertGroup, listGroups, listMembers, lockGroup, memberIds,
   removeMembers, touchGroup, updateGroup,
 } from "../store/scim-group.repository.js";
-import { lockSubscription } from "../store/subscription.repository.js";
+import { lockPools } from "../store/pool.repository.js";
 import { findUser, listScimUsers, lockUser } from "../store/user.repository.js";
 import type { ScimGroupRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal } from "./context.js";
@@ -307,7 +307,7 @@ export async function createScimGroup(ctx: ScimContext, body: unknown) {
  */
 async function lockMappedSubscription(tx: Db, accountId: string, groupId: string): Promise<string | null> {
   const productId = await mappedProductOf(tx, accountId, groupId);
-  if (productId) await lockSubscription(tx, accountId, productId);
+  if (productId) await lockPools(tx, accountId, [productId]);
   return productId;
 }
 

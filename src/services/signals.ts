@@ -4,29 +4,64 @@
 // streams. The database stays the only source of truth: a signal only says "look again".
 import { EventEmitter } from "node:events";
 import { sql } from "kysely";
+import type { AgentEvent } from "../domain/seat-pool.js";
 import type { Db } from "../store/database.js";
 import { SIGNAL_CHANNEL, type SideChannel } from "../store/side-channel.js";
 
-/** Events an agent's app receives (GET /me/events), by user. */
-export type AgentEvent =
-  | { type: "seat.granted"; product: string; reservedUntil: string }
-  | { type: "queue.position"; product: string; position: number }
-  | { type: "session.ended"; product: string; sessionIds: string[]; by: { id: string | null; name: string | null } | null; reason: string }
-  | { type: "seat.revoked"; product: string };
+export type { AgentEvent };
 
 export type Signal =
+  /** A pool changed: queue positions may have moved. */
   | { t: "pool"; a: string; p: string }
-  | { t: "user"; a: string; u: string; e: AgentEvent };
+  /** An event for one agent's app. */
+  | { t: "user"; a: string; u: string; e: AgentEvent }
+  /** The user's tokens may have stopped being valid (sign-out, revocation, deactivation…). */
+  | { t: "auth"; a: string; u: string };
 
-export async function publish(tx: Db, signal: Signal): Promise<void> {
-  await sql`SELECT pg_notify(${SIGNAL_CHANNEL}, ${JSON.stringify(signal)})`.execute(tx);
+/** pg_notify refuses payloads of 8000 bytes or more; stay well under. */
+export const MAX_PAYLOAD_BYTES = 7000;
+
+/**
+ * Packs signals into as few payloads as fit under the limit (each a JSON array). A single
+ * event too large to send (it cannot be, while an agent has at most 50 sessions) goes
+ * without its session list: listeners re-read the database anyway.
+ */
+export function packSignals(signals: Signal[]): string[] {
+  const payloads: string[] = [];
+  let current: string[] = [];
+  let size = 2;
+  for (const signal of signals) {
+    let json = JSON.stringify(signal);
+    if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES - 2 && signal.t === "user" && signal.e.type === "session.ended") {
+      json = JSON.stringify({ ...signal, e: { ...signal.e, sessionIds: [] } });
+    }
+    const bytes = Buffer.byteLength(json) + 1;
+    if (current.length > 0 && size + bytes > MAX_PAYLOAD_BYTES) {
+      payloads.push(`[${current.join(",")}]`);
+      current = [];
+      size = 2;
+    }
+    current.push(json);
+    size += bytes;
+  }
+  if (current.length > 0) payloads.push(`[${current.join(",")}]`);
+  return payloads;
+}
+
+/** Sends signals when the transaction commits (one notification per payload). */
+export async function publish(tx: Db, ...signals: Signal[]): Promise<void> {
+  for (const payload of packSignals(signals)) {
+    await sql`SELECT pg_notify(${SIGNAL_CHANNEL}, ${payload})`.execute(tx);
+  }
 }
 
 const poolKey = (accountId: string, productId: string) => `pool:${accountId}:${productId}`;
 const userKey = (accountId: string, userId: string) => `user:${accountId}:${userId}`;
+const authKey = (accountId: string, userId: string) => `auth:${accountId}:${userId}`;
 
 export class SignalBus {
   private readonly emitter = new EventEmitter();
+  private closing = false;
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -39,56 +74,77 @@ export class SignalBus {
   }
 
   deliver(payload: string): void {
-    let signal: Signal;
+    let signals: Signal[];
     try {
-      signal = JSON.parse(payload) as Signal;
+      signals = JSON.parse(payload) as Signal[];
     } catch {
       return;
     }
-    if (signal.t === "pool") this.emitter.emit(poolKey(signal.a, signal.p));
-    else if (signal.t === "user") this.emitter.emit(userKey(signal.a, signal.u), signal.e);
+    if (!Array.isArray(signals)) return;
+    for (const signal of signals) {
+      if (signal.t === "pool") this.emitter.emit(poolKey(signal.a, signal.p));
+      else if (signal.t === "user") this.emitter.emit(userKey(signal.a, signal.u), signal.e);
+      else if (signal.t === "auth") this.emitter.emit(authKey(signal.a, signal.u));
+    }
   }
 
   onPool(accountId: string, productId: string, listener: () => void): () => void {
-    const key = poolKey(accountId, productId);
-    this.emitter.on(key, listener);
-    return () => this.emitter.off(key, listener);
-  }
-
-  /** Long-lived streams end when the process shuts down, so that it can. */
-  onShutdown(listener: () => void): () => void {
-    this.emitter.once("shutdown", listener);
-    return () => this.emitter.off("shutdown", listener);
-  }
-
-  shutdown(): void {
-    this.emitter.emit("shutdown");
+    return this.on(poolKey(accountId, productId), listener);
   }
 
   onUser(accountId: string, userId: string, listener: (event: AgentEvent) => void): () => void {
-    const key = userKey(accountId, userId);
-    this.emitter.on(key, listener);
-    return () => this.emitter.off(key, listener);
+    return this.on(userKey(accountId, userId), listener);
+  }
+
+  onAuth(accountId: string, userId: string, listener: () => void): () => void {
+    return this.on(authKey(accountId, userId), listener);
+  }
+
+  /** True once the process has begun shutting down. */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Long-lived requests (waits, event streams) end when the process shuts down, so that it can. */
+  onShutdown(listener: () => void): () => void {
+    if (this.closing) {
+      queueMicrotask(listener);
+      return () => {};
+    }
+    return this.on("shutdown", listener);
+  }
+
+  shutdown(): void {
+    this.closing = true;
+    this.emitter.emit("shutdown");
+  }
+
+  private on<A extends unknown[]>(key: string, listener: (...args: A) => void): () => void {
+    const handler = listener as (...args: unknown[]) => void;
+    this.emitter.on(key, handler);
+    return () => this.emitter.off(key, handler);
   }
 }
 
 /**
- * Collects a user's signals from the moment it is made, so that a signal sent between a
- * transaction's commit and the start of the wait is not lost.
+ * Collects a user's wake-ups from the moment it is made — its own events, a change to its
+ * tokens, the process shutting down — so that one sent between a transaction's commit and
+ * the start of the wait is not lost.
  */
 export class Waker {
   private pending = false;
   private wake: (() => void) | undefined;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribers: (() => void)[];
 
   constructor(bus: SignalBus, accountId: string, userId: string) {
-    this.unsubscribe = bus.onUser(accountId, userId, () => {
+    const ring = () => {
       this.pending = true;
       this.wake?.();
-    });
+    };
+    this.unsubscribers = [bus.onUser(accountId, userId, ring), bus.onAuth(accountId, userId, ring), bus.onShutdown(ring)];
   }
 
-  /** Resolves on the next signal (or one already received), or after `ms`. */
+  /** Resolves on the next wake-up (or one already received), or after `ms`. */
   async wait(ms: number): Promise<void> {
     if (this.pending) {
       this.pending = false;
@@ -105,7 +161,13 @@ export class Waker {
     this.pending = false;
   }
 
+  /** Wakes the waiter now (from this process). */
+  ring(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
   close(): void {
-    this.unsubscribe();
+    for (const off of this.unsubscribers) off();
   }
 }

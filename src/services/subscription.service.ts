@@ -1,29 +1,31 @@
 import { DomainError } from "../domain/errors.js";
-import { decideSubscriptionChange } from "../domain/seat-rules.js";
+import { waitingEntries } from "../domain/seat-pool.js";
 import type { Db } from "../store/database.js";
 import { insertAudit } from "../store/audit.repository.js";
-import { countNamedAssigned } from "../store/seat.repository.js";
-import { listSubscriptionLines, lockSubscription, upsertSubscription } from "../store/subscription.repository.js";
+import { listSubscriptionLines } from "../store/subscription.repository.js";
 import { auditActor, type Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { accountOf } from "./user.service.js";
-import { onSubscriptionChanged, poolCounts } from "./seat-engine.service.js";
-import { reconcileSeatsIn } from "./group-seat.service.js";
+import { withSeats } from "./seat-pool.service.js";
 
+/** The account's licenses and their use, read in one snapshot without any lock. */
 export async function getSubscription(db: Db, principal: Principal) {
   const accountId = accountOf(principal);
-  const lines = await listSubscriptionLines(db, accountId);
-  const items = [];
-  for (const l of lines) {
-    const { occupied, waiting } = await poolCounts(db, accountId, l.productId, l.concurrentTotal);
-    items.push({
+  const now = new Date();
+  const lines = await listSubscriptionLines(db, accountId, now);
+  return {
+    items: lines.map((l) => ({
       product: l.product,
       name: l.name,
       named: { total: l.namedTotal, assigned: l.namedAssigned },
-      concurrent: { total: l.concurrentTotal, occupied, waiting, eligible: l.concurrentEligible },
-    });
-  }
-  return { items };
+      concurrent: {
+        total: l.concurrentTotal,
+        occupied: l.occupied,
+        waiting: waitingEntries({ product: l.product, total: l.concurrentTotal, occupied: l.occupied, queue: l.queue }, now).length,
+        eligible: l.concurrentEligible,
+      },
+    })),
+  };
 }
 
 /** S3: the billing contact adds or removes licenses of one product. */
@@ -31,24 +33,15 @@ export async function changeSubscription(db: Db, principal: Principal, productSl
   if (principal.kind !== "user" || !principal.user.billing_contact) throw new DomainError("NOT_BILLING_CONTACT");
   const accountId = accountOf(principal);
   const product = await requireProduct(db, productSlug);
-  await db.transaction().execute(async (tx) => {
-    const before = await lockSubscription(tx, accountId, product.id);
-    const namedAssigned = before ? await countNamedAssigned(tx, accountId, product.id) : 0;
-    const refusal = decideSubscriptionChange({ product: product.slug, namedTotal: before?.named_total ?? 0, namedAssigned }, requested);
-    if (refusal) throw refusal;
-    await upsertSubscription(tx, accountId, product.id, requested.named, requested.concurrent);
-    await onSubscriptionChanged(tx, accountId, product);
-    // Named seats added go to the SCIM group members who wait for one.
-    await reconcileSeatsIn(tx, principal, accountId, [], [product.id]);
-    await insertAudit(tx, accountId, auditActor(principal), {
-      action: "subscription.changed",
-      target: { type: "product", id: product.slug, name: product.name },
-      details: {
-        named: { from: before?.named_total ?? 0, to: requested.named },
-        concurrent: { from: before?.concurrent_total ?? 0, to: requested.concurrent },
-      },
-    });
-  });
-  const line = (await getSubscription(db, principal)).items.find((i) => i.product === product.slug)!;
-  return line;
+  await db.transaction().execute((tx) =>
+    withSeats(tx, accountId, principal, [product.id], async (seats) => {
+      const before = await seats.setLicenses(product.id, requested);
+      await insertAudit(tx, accountId, auditActor(principal), {
+        action: "subscription.changed",
+        target: { type: "product", id: product.slug, name: product.name },
+        details: { named: { from: before.named, to: requested.named }, concurrent: { from: before.concurrent, to: requested.concurrent } },
+      });
+    }, { products: [product] }),
+  );
+  return (await getSubscription(db, principal)).items.find((i) => i.product === product.slug)!;
 }

@@ -1,15 +1,15 @@
 // Frees what nobody frees by hand: leases whose app went silent, support sessions never
 // connected within the pending timeout, lapsed reservations and abandoned queue places.
 // Every process runs one; only the leader (a session advisory lock on PostgreSQL) sweeps,
-// and each pool is swept in its own transaction that skips a pool someone else holds.
+// and each pool is swept in its own transaction that skips a pool someone else holds (the
+// holder settles it anyway: loading a pool ends its expired leases).
 import type { DatabaseHandle } from "../store/database.js";
 import { purgeIdempotencyKeys } from "../store/idempotency.repository.js";
 import { purgeLoginFailures } from "../store/login-throttle.repository.js";
-import { findProductsByIds } from "../store/product.repository.js";
 import { poolsWithLapsedPlaces } from "../store/queue.repository.js";
 import { poolsWithExpiredLeases } from "../store/shared-session.repository.js";
 import { timedOutPendingSessions } from "../store/support-session.repository.js";
-import { PoolTransaction } from "./pool-transaction.js";
+import { withSeats } from "./seat-pool.service.js";
 
 /** The advisory lock key of the sweeper's leadership ("seatkeep" in ASCII, folded). */
 export const SWEEPER_LOCK_KEY = 0x5ea7_4ee9;
@@ -29,18 +29,22 @@ export async function sweepOnce(database: DatabaseHandle, now = new Date()): Pro
   for (const p of [...(await poolsWithExpiredLeases(db, now)), ...(await poolsWithLapsedPlaces(db, now)), ...pending]) {
     pools.set(`${p.account_id}:${p.product_id}`, { accountId: p.account_id, productId: p.product_id });
   }
-  const products = await findProductsByIds(db, [...new Set([...pools.values()].map((p) => p.productId))]);
   let pendingTimedOut = 0;
   for (const { accountId, productId } of pools.values()) {
-    const product = products.find((p) => p.id === productId)!;
-    await db.transaction().execute(async (tx) => {
-      // Opening the pool ends expired leases and drops lapsed places.
-      const ptx = await PoolTransaction.open(tx, accountId, product, { skipLocked: true });
-      if (!ptx) return;
-      const timedOut = pending.filter((s) => s.account_id === accountId && s.product_id === productId).map((s) => s.id);
-      pendingTimedOut += (await ptx.endSupportSessions(timedOut, "pending_timeout")).length;
-      await ptx.settle();
-    });
+    const timedOut = pending.filter((s) => s.account_id === accountId && s.product_id === productId);
+    await db.transaction().execute((tx) =>
+      withSeats(tx, accountId, null, [productId], async (seats) => {
+        // Opening the pool ends expired leases and drops lapsed places.
+        const open = await seats.pool(productId, { userIds: timedOut.map((s) => s.user_id) });
+        if (!open) return;
+        for (const s of timedOut) {
+          // Still pending now (it may have connected or ended since it was listed)?
+          if (!open.agent(s.user_id).sessions.some((x) => x.id === s.id && x.state === "pending")) continue;
+          open.machine.end(s.user_id, s.id, "pending_timeout");
+          pendingTimedOut++;
+        }
+      }, { skipLocked: true }),
+    );
   }
   return { pools: pools.size, pendingTimedOut };
 }

@@ -14,15 +14,14 @@ import type { SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
 import { lockAccount } from "../store/account.repository.js";
 import { insertAudits, type AuditEntry } from "../store/audit.repository.js";
-import { findProductsByIds, findProductsBySlugs } from "../store/product.repository.js";
-import {
-  countNamedAssignedByProduct, deleteAssignments, findSeatActivity, listAssignments, upsertAssignments,
-} from "../store/seat.repository.js";
-import { listSubscriptions, lockAccountSubscriptions } from "../store/subscription.repository.js";
+import { findProductsBySlugs } from "../store/product.repository.js";
+import { countNamedAssignedByProduct, listAssignments } from "../store/seat.repository.js";
+import { listSubscriptions } from "../store/subscription.repository.js";
+import type { SubscriptionRow } from "../store/schema.js";
 import { batches, countGuards, findLogins, findUsersByIds, insertUsers, updateUsers, type NewUser } from "../store/user.repository.js";
-import { auditActor, type Principal } from "./context.js";
+import type { Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
-import { onSeatRevoked, onSeatTypeChanged } from "./seat-engine.service.js";
+import { withSeats, type SeatChange } from "./seat-pool.service.js";
 
 /** How many passwords hash at once: scrypt runs on libuv's thread pool (4 threads by default). */
 const DEFAULT_HASH_CONCURRENCY = 4;
@@ -65,11 +64,11 @@ export function readImport(text: string, principal: Principal): ImportFile {
   return file;
 }
 
-async function loadState(db: Db, principal: Principal, accountId: string, file: ImportFile, lock: boolean): Promise<ImportState> {
+/** What the plan is made against; `subscriptionRows` are locked (and users then too) for the real import. */
+async function loadState(db: Db, principal: Principal, accountId: string, file: ImportFile, subscriptionRows: SubscriptionRow[], lock: boolean): Promise<ImportState> {
   const emails = [...new Set(file.rows.map((r) => r.emailLower))];
   const logins = await findLogins(db, emails);
   const ownIds = logins.filter((l) => l.account_id === accountId).map((l) => l.user_id);
-  const subscriptionRows = lock ? await lockAccountSubscriptions(db, accountId) : await listSubscriptions(db, accountId);
   const users = await findUsersByIds(db, accountId, ownIds, lock);
   const assignments = await listAssignments(db, accountId, ownIds);
   const seatsOf = new Map<string, Map<string, SeatType>>();
@@ -140,7 +139,7 @@ export async function importUsers(db: Db, principal: Principal, accountId: strin
   const { dryRun, lang, onProgress } = options;
   const total = file.rows.length + file.errors.filter((e) => e.field === "row").length;
   onProgress?.({ phase: "validating", done: 0, total });
-  const draft = planImport(file, await loadState(db, principal, accountId, file, false));
+  const draft = planImport(file, await loadState(db, principal, accountId, file, await listSubscriptions(db, accountId), false));
   onProgress?.({ phase: "validating", done: total, total });
   if (draft.errors.length > 0) return result(draft, dryRun, lang);
   if (draft.grants.length + draft.revokes.length > 0 && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
@@ -150,11 +149,16 @@ export async function importUsers(db: Db, principal: Principal, accountId: strin
   try {
     return await db.transaction().execute(async (tx) => {
       await lockAccount(tx, accountId);
-      const plan = planImport(file, await loadState(tx, principal, accountId, file, true));
-      if (plan.errors.length > 0) return result(plan, dryRun, lang);
-      if (plan.grants.length + plan.revokes.length > 0 && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
-      await writePlan(tx, principal, accountId, plan, hashes, onProgress);
-      return result(plan, dryRun, lang);
+      // Every seat lock of the account: an import may touch any product.
+      const productIds = (await listSubscriptions(tx, accountId)).map((s) => s.product_id);
+      return withSeats(tx, accountId, principal, productIds, async (seats) => {
+        const locked = productIds.map((id) => seats.subscription(id)).filter((s): s is SubscriptionRow => s !== undefined);
+        const plan = planImport(file, await loadState(tx, principal, accountId, file, locked, true));
+        if (plan.errors.length > 0) return result(plan, dryRun, lang);
+        if (plan.grants.length + plan.revokes.length > 0 && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
+        await writePlan(tx, seats, accountId, plan, hashes, onProgress);
+        return result(plan, dryRun, lang);
+      });
     });
   } catch (error) {
     if (error instanceof EmailsTakenMeanwhile) return result({ ...emptyPlan(), errors: error.errors }, dryRun, lang);
@@ -168,7 +172,7 @@ function emptyPlan(): ImportPlan {
 
 async function writePlan(
   tx: Db,
-  principal: Principal,
+  seats: SeatChange,
   accountId: string,
   plan: ImportPlan,
   hashes: Map<number, string>,
@@ -234,27 +238,20 @@ async function writePlan(
     });
   }
 
+  // Seats: written set-based; what users have running on a product whose seat goes or
+  // changes type ends or moves, as a single revocation does.
   const userOf = (emailLower: string) => userIds.get(emailLower)!;
-  await deleteAssignments(tx, accountId, plan.revokes.map((v) => ({ userId: userOf(v.emailLower).id, productId: v.productId })));
-  for (const type of ["named", "concurrent"] as const) {
-    const grants = plan.grants.filter((g) => g.type === type);
-    await upsertAssignments(tx, accountId, grants.map((g) => ({ userId: userOf(g.emailLower).id, productId: g.productId, type })), "import");
-  }
-
-  // Revoked seats and changed types end or move what the user has running on the product
-  // (a held shared session, support sessions, a queue place), as a single revocation does.
-  const existingIds = plan.updates.map((u) => u.user.id);
-  const activity = await findSeatActivity(tx, accountId, existingIds);
-  const touched = [...plan.revokes, ...plan.grants.filter((g) => g.previous !== null)].filter((s) => activity.has(`${userOf(s.emailLower).id} ${s.productId}`));
-  const products = new Map((await findProductsByIds(tx, [...new Set(touched.map((s) => s.productId))])).map((p) => [p.id, p]));
+  await seats.changeMany(
+    plan.grants.map((g) => ({ userId: userOf(g.emailLower).id, productId: g.productId, type: g.type, previous: g.previous })),
+    plan.revokes.map((v) => ({ userId: userOf(v.emailLower).id, productId: v.productId, type: v.type })),
+    "import",
+  );
   for (const v of plan.revokes) {
     const user = userOf(v.emailLower);
-    if (activity.has(`${user.id} ${v.productId}`)) await onSeatRevoked(tx, principal, accountId, user.id, products.get(v.productId)!, "seat_revoked");
     audit.push({ action: "seat.revoked", target: { type: "user", id: user.id, name: user.name }, details: { product: v.product, type: v.type, reason: "import" } });
   }
   for (const g of plan.grants) {
     const user = userOf(g.emailLower);
-    if (g.previous !== null && activity.has(`${user.id} ${g.productId}`)) await onSeatTypeChanged(tx, principal, accountId, user.id, products.get(g.productId)!, g.type);
     audit.push({
       action: "seat.granted",
       target: { type: "user", id: user.id, name: user.name },
@@ -267,6 +264,6 @@ async function writePlan(
     target: { type: "account", id: accountId },
     details: { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged, seatsGranted: plan.grants.length, seatsRevoked: plan.revokes.length },
   });
-  await insertAudits(tx, accountId, auditActor(principal), audit);
+  await insertAudits(tx, accountId, seats.actor, audit);
   onProgress?.({ phase: "writing", done: total, total });
 }

@@ -6,10 +6,9 @@ import type { Db } from "../store/database.js";
 import { insertAudit } from "../store/audit.repository.js";
 import { lockAccount } from "../store/account.repository.js";
 import { decodeCursor, toPage } from "../store/pagination.js";
-import { deleteNamedAssignments, listAssignments } from "../store/seat.repository.js";
+import { findSeatActivity, listAssignments } from "../store/seat.repository.js";
 import { revokeUserTokens } from "../store/token.repository.js";
 import { seatProductsOfUser } from "../store/scim-group.repository.js";
-import { lockSubscription } from "../store/subscription.repository.js";
 import {
   countGuards, deleteUser as deleteUserRow, findUser, insertUser, listUsers as listUserRows, lockUser, updateUser as updateUserRow,
   type UserChange,
@@ -19,8 +18,8 @@ import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
 import { requireProduct } from "./product.service.js";
 import { userView } from "./views.js";
-import { endAllSessionsOfUser } from "./seat-engine.service.js";
-import { reconcileSeatsIn } from "./group-seat.service.js";
+import { withSeats, type SeatChange } from "./seat-pool.service.js";
+import { publish } from "./signals.js";
 
 export function accountOf(principal: Principal): string {
   if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
@@ -153,15 +152,26 @@ export interface UpdateUserInput {
 }
 
 /**
- * Suspending or deleting a user writes its seat rows (and SCIM then re-decides its group
- * seats). Taking every seat lock it may need first, in product order, keeps the order every
- * other path uses (account, user, seat locks, then seat rows): a seat grant or a group
- * change racing it cannot deadlock. Returns the products locked.
+ * Suspending, reactivating or deleting a user changes its seats on every product it has a
+ * seat of, a mapped group for, or anything running on: those seat locks are taken together,
+ * after the account and user rows (the lock order of seat-pool.service).
  */
-export async function lockSeatsOfUser(tx: Db, accountId: string, userId: string): Promise<string[]> {
-  const products = await seatProductsOfUser(tx, accountId, userId);
-  for (const productId of products) await lockSubscription(tx, accountId, productId);
-  return products;
+async function withSeatsOfUser<T>(
+  tx: Db,
+  principal: Principal,
+  accountId: string,
+  userId: string,
+  change: (seats: SeatChange, productIds: string[]) => Promise<T>,
+): Promise<T> {
+  const running = [...(await findSeatActivity(tx, accountId, [userId]))].map((key) => key.split(" ")[1]);
+  const productIds = [...new Set([...(await seatProductsOfUser(tx, accountId, userId)), ...running])].sort();
+  return withSeats(tx, accountId, principal, productIds, (seats) => change(seats, productIds));
+}
+
+/** Revokes every token of the user; its open waits and event streams end at once, in every process. */
+export async function revokeTokensOf(tx: Db, accountId: string, userId: string): Promise<void> {
+  await revokeUserTokens(tx, accountId, userId);
+  await publish(tx, { t: "auth", a: accountId, u: userId });
 }
 
 /**
@@ -209,23 +219,17 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   if (!after) throw new DomainError("EMAIL_TAKEN", { email: input.email ?? "" });
 
   const actor = auditActor(principal);
-  const seatProducts = active !== before.active ? await lockSeatsOfUser(tx, accountId, after.id) : [];
-  if (before.active && !after.active) {
-    // Deactivation: no more sign-ins, shared sessions end, named seats go back to the pool.
-    await revokeUserTokens(tx, accountId, after.id);
-    await endAllSessionsOfUser(tx, principal, accountId, after.id, "user_deactivated");
-    const freed = await deleteNamedAssignments(tx, accountId, after.id);
-    for (const { product_id } of freed) {
-      await insertAudit(tx, accountId, actor, {
-        action: "seat.revoked",
-        target: { type: "user", id: after.id, name: after.name },
-        details: { productId: product_id, type: "named", reason: "user_deactivated" },
-      });
-    }
+  if (active !== before.active) {
+    await withSeatsOfUser(tx, principal, accountId, after.id, async (seats, productIds) => {
+      // Deactivation: no more sign-ins, sessions end, named seats go back.
+      if (!after.active) {
+        await revokeTokensOf(tx, accountId, after.id);
+        await seats.removeUser(after, "user_deactivated");
+      }
+      // Group seats follow `active` (revoked while inactive, back on reactivation).
+      await seats.reconcileGroups([after.id], productIds);
+    });
   }
-  // Group seats follow `active` (revoked while inactive, back on reactivation), and named
-  // seats freed go to the group members who wait for one.
-  if (seatProducts.length > 0) await reconcileSeatsIn(tx, principal, accountId, [after.id], seatProducts);
   const changed = Object.keys(change).map((k) => (k === "passwordHash" ? "password" : k));
   if (changed.length > 0) {
     await insertAudit(tx, accountId, actor, {
@@ -267,12 +271,11 @@ export async function deleteUserIn(tx: Db, principal: Principal, accountId: stri
   );
   if (guard) throw guard;
   const actor = auditActor(principal);
-  const seatProducts = await lockSeatsOfUser(tx, accountId, user.id);
-  await revokeUserTokens(tx, accountId, user.id);
-  await endAllSessionsOfUser(tx, principal, accountId, user.id, "user_deleted");
-  await deleteUserRow(tx, user);
-  // Named seats the user held go to the group members who wait for one.
-  await reconcileSeatsIn(tx, principal, accountId, [], seatProducts);
+  await withSeatsOfUser(tx, principal, accountId, user.id, async (seats) => {
+    await revokeTokensOf(tx, accountId, user.id);
+    await seats.removeUser(user, "user_deleted");
+    await deleteUserRow(tx, user);
+  });
   await insertAudit(tx, accountId, actor, {
     action: "user.deleted",
     target: { type: "user", id: user.id, name: user.name },

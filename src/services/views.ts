@@ -1,6 +1,6 @@
 // Rows → the API's JSON shapes (camelCase, ISO times). Nothing here reads the database.
 import { effectivePrivileges } from "../domain/access.js";
-import type { AccountRow, AuditRow, ProductRow, UserRow } from "../store/schema.js";
+import type { AccountRow, AuditRow, ProductRow, SupportSessionRow, UserRow } from "../store/schema.js";
 import type { SeatAssignment } from "../store/seat.repository.js";
 
 export function productView(p: ProductRow) {
@@ -55,3 +55,32 @@ export function auditView(r: AuditRow) {
     details: r.details as Record<string, unknown>,
   };
 }
+
+export function supportSessionView(s: SupportSessionRow, product: string, leaseExpiresAt: Date | null) {
+  return {
+    id: s.id,
+    product,
+    state: s.state,
+    supportKey: s.support_key,
+    seat: { type: s.seat_type, leaseExpiresAt: leaseExpiresAt?.toISOString() ?? null },
+    ...(s.mode && { mode: s.mode }),
+    ...(s.platform && { platform: s.platform }),
+    createdAt: s.created_at.toISOString(),
+    ...(s.connected_at && { connectedAt: s.connected_at.toISOString() }),
+    ...(s.ended_at && { endedAt: s.ended_at.toISOString(), endReason: s.end_reason }),
+  };
+}
+
+export type SupportSessionView = {
+  id: string;
+  product: string;
+  state: "pending" | "active" | "ended";
+  supportKey: string;
+  seat: { type: "named" | "concurrent"; leaseExpiresAt: string | null };
+  mode?: "attended" | "unattended";
+  platform?: "windows" | "mac" | "ios" | "android";
+  createdAt: string;
+  connectedAt?: string;
+  endedAt?: string;
+  endReason?: string | null;
+};

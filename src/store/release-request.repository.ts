@@ -12,17 +12,6 @@ export async function upsertReleaseRequest(db: Db, r: { accountId: string; id: s
     .executeTakeFirstOrThrow();
 }
 
-export async function resolveReleaseRequests(db: Db, accountId: string, productId: string, userId: string, now: Date): Promise<void> {
-  await db
-    .updateTable("release_requests")
-    .set({ resolved_at: now })
-    .where("account_id", "=", accountId)
-    .where("product_id", "=", productId)
-    .where("user_id", "=", userId)
-    .where("resolved_at", "is", null)
-    .execute();
-}
-
 export async function listOpenReleaseRequests(db: Db, accountId: string, filter: { after?: { at: string; id: string }; limit: number }) {
   let query = db
     .selectFrom("release_requests as r")

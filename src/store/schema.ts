@@ -179,6 +179,14 @@ export interface UsageEventTable {
   occupied: number;
   total: number;
   wait_seconds: number | null;
+  /** Refusals a batch recorded in one row; 1 for other kinds. */
+  count: Generated<number>;
+}
+
+export interface AgentPresenceTable {
+  account_id: string;
+  user_id: string;
+  seen_until: Timestamp;
 }
 
 export interface ScimGroupTable {
@@ -237,6 +245,7 @@ export interface Database {
   scim_group_members: ScimGroupMemberTable;
   group_seat_mappings: GroupSeatMappingTable;
   group_seat_warnings: GroupSeatWarningTable;
+  agent_presence: AgentPresenceTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;

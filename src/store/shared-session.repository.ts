@@ -1,117 +1,11 @@
 import type { Db } from "./database.js";
+import { sql } from "kysely";
 import type { SharedSessionRow } from "./schema.js";
-import type { AuditActor } from "./audit.repository.js";
 
-export async function countOccupied(db: Db, accountId: string, productId: string, now: Date): Promise<number> {
-  const row = await db
-    .selectFrom("shared_sessions")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("account_id", "=", accountId)
-    .where("product_id", "=", productId)
-    .where("ended_at", "is", null)
-    .where("lease_expires_at", ">", now)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export async function insertSharedSession(
-  db: Db,
-  s: { accountId: string; id: string; productId: string; userId: string; now: Date; leaseExpiresAt: Date },
-): Promise<SharedSessionRow> {
-  return db
-    .insertInto("shared_sessions")
-    .values({
-      account_id: s.accountId,
-      id: s.id,
-      product_id: s.productId,
-      user_id: s.userId,
-      created_at: s.now,
-      lease_expires_at: s.leaseExpiresAt,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-export async function renewLease(db: Db, accountId: string, id: string, leaseExpiresAt: Date): Promise<void> {
-  await db
-    .updateTable("shared_sessions")
-    .set({ lease_expires_at: leaseExpiresAt })
-    .where("account_id", "=", accountId)
-    .where("id", "=", id)
-    .where("ended_at", "is", null)
-    .execute();
-}
-
-/**
- * Heartbeat: renews every live lease of the agent. A lease that has already expired is
- * not revived: its seat may be someone else's by now.
- */
-export async function renewLeasesOf(db: Db, accountId: string, userId: string, now: Date, leaseExpiresAt: Date) {
-  return db
-    .updateTable("shared_sessions as s")
-    .set({ lease_expires_at: leaseExpiresAt })
-    .from("products as p")
-    .whereRef("p.id", "=", "s.product_id")
-    .where("s.account_id", "=", accountId)
-    .where("s.user_id", "=", userId)
-    .where("s.ended_at", "is", null)
-    .where("s.lease_expires_at", ">", now)
-    .returning(["p.slug as product", "s.lease_expires_at"])
-    .execute();
-}
-
-export interface EndedBy {
-  actor: AuditActor | null;
-  reason: string;
-  reportToAgent: boolean;
-}
-
-export async function endSharedSessionRows(db: Db, accountId: string, ids: string[], now: Date, by: EndedBy): Promise<SharedSessionRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .updateTable("shared_sessions")
-    .set({
-      ended_at: now,
-      end_reason: by.reason,
-      ended_by_id: by.actor?.id ?? null,
-      ended_by_name: by.actor?.name ?? null,
-      report_pending: by.reportToAgent,
-    })
-    .where("account_id", "=", accountId)
-    .where("id", "in", ids)
-    .where("ended_at", "is", null)
-    .returningAll()
-    .execute();
-}
-
-export async function openSharedSessionsOf(db: Db, accountId: string, userId: string, productId?: string): Promise<SharedSessionRow[]> {
-  let query = db
-    .selectFrom("shared_sessions")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("user_id", "=", userId)
-    .where("ended_at", "is", null);
-  if (productId) query = query.where("product_id", "=", productId);
-  return query.execute();
-}
 
 export async function findSharedSessions(db: Db, accountId: string, ids: string[]): Promise<SharedSessionRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom("shared_sessions").selectAll().where("account_id", "=", accountId).where("id", "in", ids).execute();
-}
-
-/** Admin endings not yet reported to the agent; reported once, then marked. */
-export async function takeEndingReports(db: Db, accountId: string, userId: string) {
-  return db
-    .updateTable("shared_sessions as s")
-    .set({ report_pending: false })
-    .from("products as p")
-    .whereRef("p.id", "=", "s.product_id")
-    .where("s.account_id", "=", accountId)
-    .where("s.user_id", "=", userId)
-    .where("s.report_pending", "=", true)
-    .returning(["s.id", "p.slug as product", "s.ended_by_id", "s.ended_by_name", "s.end_reason", "s.ended_at"])
-    .execute();
 }
 
 export interface SharedSessionListing {
@@ -171,3 +65,57 @@ export async function poolsWithExpiredLeases(db: Db, now: Date): Promise<{ accou
     .execute();
 }
 
+
+export interface HeartbeatResult {
+  leases: { accountId: string; userId: string; product: string; expiresAt: Date }[];
+  /** Admin endings not yet reported to the agent: reported once, then marked. */
+  reports: {
+    accountId: string; userId: string; id: string; product: string; endedById: string | null; endedByName: string | null;
+    reason: string | null; endedAt: Date; sessionIds: string[];
+  }[];
+}
+
+/**
+ * Heartbeats of many agents in one statement: every live lease of each agent restarts its
+ * account's TTL (an expired one is not revived: its seat may be someone else's by now), its
+ * presence is recorded, its live queue places are kept, and admin endings are reported.
+ */
+export async function heartbeatMany(db: Db, agents: { accountId: string; userId: string }[], now: Date): Promise<HeartbeatResult> {
+  if (agents.length === 0) return { leases: [], reports: [] };
+  const list = sql.join(agents.map((a) => sql`(${a.accountId}::text, ${a.userId}::text)`));
+  const { rows } = await sql<{ leases: { a: string; u: string; p: string; e: string }[]; reports: any[] }>`
+    WITH t AS (
+      SELECT v.account_id, v.user_id, ${now}::timestamptz + make_interval(secs => a.lease_ttl_seconds) AS until
+      FROM (VALUES ${list}) AS v(account_id, user_id) JOIN accounts a ON a.id = v.account_id
+    ), leases AS (
+      UPDATE shared_sessions s SET lease_expires_at = greatest(s.lease_expires_at, t.until) FROM t
+      WHERE s.account_id = t.account_id AND s.user_id = t.user_id AND s.ended_at IS NULL AND s.lease_expires_at > ${now}
+      RETURNING s.account_id, s.user_id, s.product_id, s.lease_expires_at
+    ), presence AS (
+      INSERT INTO agent_presence (account_id, user_id, seen_until) SELECT account_id, user_id, until FROM t
+      ON CONFLICT (account_id, user_id) DO UPDATE SET seen_until = greatest(agent_presence.seen_until, excluded.seen_until)
+    ), places AS (
+      UPDATE queue_entries q SET held_until = greatest(q.held_until, t.until) FROM t
+      WHERE q.account_id = t.account_id AND q.user_id = t.user_id AND q.reserved_until IS NULL
+        AND (q.held_until > ${now} OR q.waiting_until > ${now})
+    ), reports AS (
+      UPDATE shared_sessions s SET report_pending = false FROM t
+      WHERE s.account_id = t.account_id AND s.user_id = t.user_id AND s.report_pending
+      RETURNING s.account_id, s.user_id, s.id, s.product_id, s.ended_by_id, s.ended_by_name, s.end_reason, s.ended_at
+    )
+    SELECT
+      (SELECT coalesce(json_agg(json_build_object('a', l.account_id, 'u', l.user_id, 'p', p.slug, 'e', l.lease_expires_at) ORDER BY p.slug), '[]'::json)
+        FROM leases l JOIN products p ON p.id = l.product_id) AS leases,
+      (SELECT coalesce(json_agg(json_build_object('a', r.account_id, 'u', r.user_id, 'id', r.id, 'p', p.slug, 'by_id', r.ended_by_id,
+          'by_name', r.ended_by_name, 'reason', r.end_reason, 'at', r.ended_at,
+          'sessions', (SELECT coalesce(json_agg(x.id ORDER BY x.created_at), '[]'::json) FROM support_sessions x
+                        WHERE x.account_id = r.account_id AND x.shared_session_id = r.id))), '[]'::json)
+        FROM reports r JOIN products p ON p.id = r.product_id) AS reports`.execute(db);
+  const row = rows[0];
+  return {
+    leases: row.leases.map((l) => ({ accountId: l.a, userId: l.u, product: l.p, expiresAt: new Date(l.e) })),
+    reports: row.reports.map((r) => ({
+      accountId: r.a, userId: r.u, id: r.id, product: r.p, endedById: r.by_id, endedByName: r.by_name, reason: r.reason, endedAt: new Date(r.at), sessionIds: r.sessions,
+    })),
+  };
+}

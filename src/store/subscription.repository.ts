@@ -1,20 +1,8 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
 import type { SubscriptionRow } from "./schema.js";
-
-/**
- * Locks the subscription row of one product: every seat decision for that product
- * (named grants, license changes, concurrent checkouts) serialises on it.
- */
-export async function lockSubscription(db: Db, accountId: string, productId: string): Promise<SubscriptionRow | undefined> {
-  return db
-    .selectFrom("subscriptions")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("product_id", "=", productId)
-    .forNoKeyUpdate()
-    .executeTakeFirst();
-}
+import type { QueueEntry } from "../domain/seat-pool.js";
+import { toQueueEntry } from "./pool.repository.js";
 
 export async function upsertSubscription(db: Db, accountId: string, productId: string, named: number, concurrent: number): Promise<SubscriptionRow> {
   const now = new Date();
@@ -35,9 +23,13 @@ export interface SubscriptionLine {
   concurrentTotal: number;
   /** Users holding a concurrent grant of the product. */
   concurrentEligible: number;
+  /** Open shared sessions with a live lease. */
+  occupied: number;
+  queue: QueueEntry[];
 }
 
-export async function listSubscriptionLines(db: Db, accountId: string): Promise<SubscriptionLine[]> {
+/** The account's lines with their pools as they are now, in one statement (one snapshot, no lock). */
+export async function listSubscriptionLines(db: Db, accountId: string, now: Date): Promise<SubscriptionLine[]> {
   const rows = await db
     .selectFrom("subscriptions as s")
     .innerJoin("products as p", "p.id", "s.product_id")
@@ -49,6 +41,8 @@ export async function listSubscriptionLines(db: Db, accountId: string): Promise<
       "s.concurrent_total",
       sql<number>`(SELECT count(*) FROM seat_assignments sa WHERE sa.account_id = s.account_id AND sa.product_id = s.product_id AND sa.type = 'named')`.as("named_assigned"),
       sql<number>`(SELECT count(*) FROM seat_assignments sa WHERE sa.account_id = s.account_id AND sa.product_id = s.product_id AND sa.type = 'concurrent')`.as("concurrent_eligible"),
+      sql<number>`(SELECT count(*) FROM shared_sessions ss WHERE ss.account_id = s.account_id AND ss.product_id = s.product_id AND ss.ended_at IS NULL AND ss.lease_expires_at > ${now})`.as("occupied"),
+      sql<Parameters<typeof toQueueEntry>[0][]>`(SELECT coalesce(json_agg(q ORDER BY q.seq), '[]'::json) FROM queue_entries q WHERE q.account_id = s.account_id AND q.product_id = s.product_id)`.as("queue"),
     ])
     .where("s.account_id", "=", accountId)
     .orderBy("p.slug")
@@ -61,21 +55,9 @@ export async function listSubscriptionLines(db: Db, accountId: string): Promise<
     namedAssigned: Number(r.named_assigned),
     concurrentTotal: r.concurrent_total,
     concurrentEligible: Number(r.concurrent_eligible),
+    occupied: Number(r.occupied),
+    queue: r.queue.map(toQueueEntry),
   }));
-}
-
-/**
- * Locks every subscription row of the account (a bulk change may touch any product), in
- * product-id order so that two transactions doing so never wait on each other in a cycle.
- */
-export async function lockAccountSubscriptions(db: Db, accountId: string): Promise<SubscriptionRow[]> {
-  return db
-    .selectFrom("subscriptions")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .orderBy("product_id")
-    .forNoKeyUpdate()
-    .execute();
 }
 
 export async function listSubscriptions(db: Db, accountId: string): Promise<SubscriptionRow[]> {

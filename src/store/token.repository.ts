@@ -83,3 +83,17 @@ export async function touchToken(db: Db, id: string, now: Date): Promise<void> {
     .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", new Date(now.getTime() - 60_000))]))
     .execute();
 }
+
+/** Whether a user's token still lets it in: not revoked, and its user exists and is active. */
+export async function isUserTokenValid(db: Db, accountId: string, tokenId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("auth_tokens as t")
+    .innerJoin("users as u", (j) => j.onRef("u.account_id", "=", "t.account_id").onRef("u.id", "=", "t.user_id"))
+    .select("t.id")
+    .where("t.id", "=", tokenId)
+    .where("t.account_id", "=", accountId)
+    .where("t.revoked_at", "is", null)
+    .where("u.active", "=", true)
+    .executeTakeFirst();
+  return row !== undefined;
+}

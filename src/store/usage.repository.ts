@@ -2,28 +2,10 @@ import type { Db } from "./database.js";
 
 export type UsageKind = "occupancy" | "refusal" | "wait";
 
-export async function recordUsage(
-  db: Db,
-  e: { accountId: string; productId: string; at: Date; kind: UsageKind; occupied: number; total: number; waitSeconds?: number },
-): Promise<void> {
-  await db
-    .insertInto("usage_events")
-    .values({
-      account_id: e.accountId,
-      product_id: e.productId,
-      at: e.at,
-      kind: e.kind,
-      occupied: e.occupied,
-      total: e.total,
-      wait_seconds: e.waitSeconds ?? null,
-    })
-    .execute();
-}
-
 export async function usageEvents(db: Db, accountId: string, productId: string, from: Date, to: Date) {
   return db
     .selectFrom("usage_events")
-    .select(["at", "kind", "occupied", "total", "wait_seconds"])
+    .select(["at", "kind", "occupied", "total", "wait_seconds", "count"])
     .where("account_id", "=", accountId)
     .where("product_id", "=", productId)
     .where("at", ">=", from)

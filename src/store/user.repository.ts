@@ -54,6 +54,11 @@ export async function findUser(db: Db, accountId: string, id: string): Promise<U
   return db.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
 }
 
+/** Reads the user FOR SHARE: a seat grant cannot race the user's deactivation or deletion. */
+export async function shareUser(db: Db, accountId: string, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).forShare().executeTakeFirst();
+}
+
 export async function lockUser(db: Db, accountId: string, id: string): Promise<UserRow | undefined> {
   return db.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
 }

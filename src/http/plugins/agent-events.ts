@@ -1,10 +1,14 @@
 // GET /me/events: a Server-Sent Events stream per agent. User-targeted events (seat.granted,
 // session.ended, seat.revoked) are forwarded as they arrive from any process; queue
-// positions are re-read when the agent's pools change and sent when they move.
+// positions are re-read when the agent's pools change and sent when they move. The stream
+// ends as soon as its token stops being valid (sign-out, revocation, deactivation,
+// deletion: each signals it), and at each keepalive the token is checked again.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { UserPrincipal } from "../../services/context.js";
-import { queuePositionsOf, type Engine } from "../../services/seat-engine.service.js";
+import { queuePositionsOf } from "../../services/agent-session.service.js";
+import type { Engine } from "../../services/engine.js";
 import type { AgentEvent } from "../../services/signals.js";
+import { isUserTokenValid } from "../../store/token.repository.js";
 
 export const KEEPALIVE_MS = 15_000;
 
@@ -35,24 +39,33 @@ export async function streamAgentEvents(engine: Engine, principal: UserPrincipal
     }).catch((error) => request.log.warn({ err: error }, "queue position refresh failed"));
   };
 
-  const unsubscribers = [engine.bus.onUser(accountId, user.id, send)];
-  const keepalive = setInterval(() => res.write(": keepalive\n\n"), KEEPALIVE_MS);
-  keepalive.unref();
   const cleanup = () => {
     if (closed) return;
     closed = true;
     clearInterval(keepalive);
     for (const off of unsubscribers) off();
   };
+  const end = () => {
+    cleanup();
+    res.end();
+  };
+  const checkToken = () => {
+    isUserTokenValid(engine.db, accountId, principal.tokenId)
+      .then((valid) => {
+        if (!valid) end();
+      })
+      .catch((error) => request.log.warn({ err: error }, "token check failed"));
+  };
+  const unsubscribers = [engine.bus.onUser(accountId, user.id, send), engine.bus.onAuth(accountId, user.id, checkToken)];
+  const keepalive = setInterval(() => {
+    if (!closed) res.write(": keepalive\n\n");
+    checkToken();
+  }, KEEPALIVE_MS);
+  keepalive.unref();
   // Whichever comes first: the agent goes away, or the server shuts down.
   res.on("close", cleanup);
   request.raw.on("close", cleanup);
-  unsubscribers.push(
-    engine.bus.onShutdown(() => {
-      cleanup();
-      res.end();
-    }),
-  );
+  unsubscribers.push(engine.bus.onShutdown(end));
   for (const { productId } of await queuePositionsOf(engine.db, accountId, user.id)) {
     if (!closed) unsubscribers.push(engine.bus.onPool(accountId, productId, refreshPositions));
   }

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
-import { login, logout } from "../../../../services/auth.service.js";
+import { login } from "../../../../services/auth.service.js";
 import { userSummaryView } from "../../../../services/views.js";
-import { endPendingSessionsAtLogout, seatNoticesAtLogin } from "../../../../services/seat-engine.service.js";
+import { seatNoticesAtLogin, signOut } from "../../../../services/agent-session.service.js";
 import { principalOf } from "../../../plugins/auth.js";
 import { StringEnum, UserSummary, problems, NoContent } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
@@ -37,9 +37,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
     config: { access: { auth: "any" } },
     schema: { tags: ["sign-in"], summary: "Revoke the token; agent apps' pending support sessions end", response: { 204: NoContent, ...problems(401) } },
     handler: async (request, reply) => {
-      const principal = principalOf(request);
-      await endPendingSessionsAtLogout(engine, principal);
-      await logout(db, principal);
+      await signOut(engine, principalOf(request));
       return reply.code(204).send(null);
     },
   });

@@ -51,15 +51,32 @@ eachBackend("leases and seat lifecycle", ({ t }) => {
     assert.equal((await p.line()).occupied, 0);
   });
 
-  test("a queue place without a sign of life is dropped after leaseTtlSeconds", async () => {
+  test("a queue place made by a wait without heartbeats ends with the wait", async () => {
+    const p = await pool(t(), 0, 1, { leaseTtlSeconds: 30 });
+    const holder = await p.agent();
+    await p.start(holder);
+    const quitter = await p.agent();
+    const waiting = p.start(quitter, { wait: 2 });
+    await until("the agent queued", async () => (await p.line()).waiting === 1);
+    const r = await waiting;
+    assert.equal(r.status, 409);
+    assert.equal(r.body.queuePosition, undefined, "no longer queued once its wait ended");
+    assert.equal((await p.line()).waiting, 0, "the place did not outlive the request");
+  });
+
+  test("a queue place lasts while the agent heartbeats, and is dropped leaseTtlSeconds after the last one", async () => {
     const p = await pool(t(), 0, 1, { leaseTtlSeconds: 5 });
     const holder = await p.agent();
     await p.start(holder);
     const quitter = await p.agent();
+    const lastHeartbeat = Date.now();
+    await t().call("POST", "/api/v1/me/heartbeat", { token: quitter.token });
     const r = await p.start(quitter, { wait: 1 });
     assert.equal(r.body.queuePosition, 1);
-    assert.equal((await p.line()).waiting, 1);
+    await sleep(2000);
+    assert.equal((await p.line()).waiting, 1, "kept: a heartbeat came within leaseTtlSeconds");
     await until("the place to be dropped", async () => (await p.line()).waiting === 0, 10_000);
+    assert.ok(Date.now() - lastHeartbeat >= 4500, "not before leaseTtlSeconds after the last heartbeat");
     const seats = await t().call("GET", "/api/v1/me/seats", { token: quitter.token });
     assert.equal(seats.body.items[0].queuePosition, undefined);
   });

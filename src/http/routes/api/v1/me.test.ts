@@ -185,7 +185,8 @@ eachBackend("agent sessions", ({ t }) => {
     const holder = await p.agent();
     const [a, b] = [await p.agent(), await p.agent()];
     const held = await p.start(holder);
-    assert.equal((await p.start(a, { wait: 1 })).body.queuePosition, 1, "A keeps its place after its wait ends");
+    await t().call("POST", "/api/v1/me/heartbeat", { token: a.token });
+    assert.equal((await p.start(a, { wait: 1 })).body.queuePosition, 1, "A, alive, keeps its place after its wait ends");
     const waitB = p.start(b, { wait: 30 });
     await until("B queued", async () => (await p.line()).waiting === 2);
     await t().call("POST", "/api/v1/me/heartbeat", { token: a.token });
@@ -206,6 +207,7 @@ eachBackend("agent sessions", ({ t }) => {
     const holder = await p.agent();
     const a = await p.agent();
     const held = await p.start(holder);
+    await t().call("POST", "/api/v1/me/heartbeat", { token: a.token });
     await p.start(a, { wait: 1 });
     await t().call("POST", `/api/v1/me/sessions/${held.body.id}/end`, { token: holder.token });
     const late = await p.agent();

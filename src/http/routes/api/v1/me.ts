@@ -2,7 +2,7 @@
 import { Type } from "typebox";
 import {
   connectSession, createReleaseRequest, endSession, heartbeat, MAX_WAIT_SECONDS, mySeats, startSession,
-} from "../../../../services/seat-engine.service.js";
+} from "../../../../services/agent-session.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
 import { Id, SeatType, Slug, StringEnum, problems } from "../../../schemas.js";
@@ -53,7 +53,14 @@ export function register(app: App, { engine }: RouteDeps): void {
       body: Type.Object({ product: Slug, wait: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAIT_SECONDS })) }, { additionalProperties: false }),
       response: { 201: SupportSession, ...problems(400, 401, 403, 404, 409) },
     },
-    handler: async (request, reply) => reply.code(201).send(await startSession(engine, userOf(request), request.body.product, request.body.wait)),
+    handler: async (request, reply) => {
+      // A client that goes away ends its wait: its queue place is then kept only by heartbeats.
+      const left = new AbortController();
+      reply.raw.on("close", () => {
+        if (!reply.raw.writableEnded) left.abort();
+      });
+      return reply.code(201).send(await startSession(engine, userOf(request), request.body.product, request.body.wait, left.signal));
+    },
   });
 
   app.post("/api/v1/me/sessions/:id/connect", {

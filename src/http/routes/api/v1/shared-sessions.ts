@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } from "../../../../services/seat-engine.service.js";
+import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } from "../../../../services/shared-session.service.js";
 import { usageCsv, usageSeries } from "../../../../services/usage.service.js";
 import { DomainError } from "../../../../domain/errors.js";
 import { userOf } from "../../../plugins/auth.js";
@@ -68,7 +68,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
       ),
       response: { 200: Type.Object({ ended: Type.Array(Type.String()), notFound: Type.Array(Type.String()) }), ...problems(400, 401, 403) },
     },
-    handler: async (request) => endSharedSessionsByAdmin(engine, userOf(request), request.body.ids, request.body.reason),
+    handler: async (request) => endSharedSessionsByAdmin(engine.db, userOf(request), request.body.ids, request.body.reason),
   });
 
   app.get("/api/v1/release-requests", {
