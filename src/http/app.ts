@@ -104,6 +104,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
 
   const webDist = findWebDist();
   if (webDist) await installAdminCenter(app, webDist);
+  else app.log.warn("The admin center is not built (web/dist/index.html is missing): only the API is served. `npm run build` builds it.");
 
   return app;
 }
