@@ -17,6 +17,7 @@ import { installAuth } from "./plugins/auth.js";
 import { installIdempotency } from "./plugins/idempotency.js";
 import { createMetrics, installMetrics } from "./plugins/metrics.js";
 import { findWebDist, installAdminCenter } from "./plugins/admin-center.js";
+import { loggerOptions } from "./plugins/logging.js";
 import * as ops from "./routes/ops.js";
 import * as products from "./routes/api/v1/products.js";
 import * as accounts from "./routes/api/v1/accounts.js";
@@ -50,7 +51,7 @@ export interface AppOptions {
 export async function buildApp({ config, database, logger = true, sweeper = true }: AppOptions) {
   const db = database.db;
   const app = Fastify({
-    logger: logger ? { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    ...(logger ? loggerOptions(config) : { logger: false }),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     genReqId: () => newId("req" as never),
