@@ -18,6 +18,7 @@ import { installIdempotency } from "./plugins/idempotency.js";
 import { createMetrics, installMetrics } from "./plugins/metrics.js";
 import { findWebDist, installAdminCenter } from "./plugins/admin-center.js";
 import { loggerOptions } from "./plugins/logging.js";
+import { docsContentSecurityPolicy, installSecurityHeaders } from "./plugins/security-headers.js";
 import * as ops from "./routes/ops.js";
 import * as products from "./routes/api/v1/products.js";
 import * as accounts from "./routes/api/v1/accounts.js";
@@ -62,6 +63,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     request.lang = pickLanguage(request.headers["accept-language"]);
   });
 
+  await installSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -70,7 +72,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", transformStaticCSP: docsContentSecurityPolicy });
 
   // JSON only (CSV import registers its own parser): any other body is a 415.
   app.removeContentTypeParser("text/plain");

@@ -19,7 +19,8 @@ export function findWebDist(): string | undefined {
 }
 
 export async function installAdminCenter(app: FastifyInstance, root: string): Promise<void> {
-  await app.register(fastifyStatic, { root, prefix: "/", wildcard: false, index: ["index.html"] });
+  // Source maps are not built (web/vite.config.ts); none is served even from a build that has them.
+  await app.register(fastifyStatic, { root, prefix: "/", wildcard: false, index: ["index.html"], allowedPath: (file) => !file.endsWith(".map") });
   app.get("/*", { config: { access: { auth: "public" } }, schema: { hide: true } }, (request, reply) => {
     const url = request.url.split("?")[0];
     if (url.startsWith("/api/") || url.startsWith("/scim/") || path.extname(url) !== "") {
