@@ -7,34 +7,34 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 
-function newestMtime(dir) {
-  let newest = 0;
-  if (!existsSync(dir)) return newest;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name === "dist") continue;
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
+/** The newest modification time of a file, or of anything inside a folder. */
+function newestMtime(target) {
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
   return newest;
 }
 
-function stale(output, ...sources) {
+/** Whether `output` is missing or older than any of `sources` (files or folders, relative to the root). */
+function stale(output, sources) {
   if (!existsSync(output)) return true;
   const built = statSync(output).mtimeMs;
-  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+  return sources.map((s) => path.join(root, s)).some((s) => existsSync(s) && newestMtime(s) > built);
 }
 
-const serverOut = path.join(root, "dist/src/cli/seatkeeper.js");
-if (stale(serverOut, "src")) {
-  console.log("Building the server…");
-  execFileSync(npx, ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+function build(what, tool, args) {
+  console.log(`Building ${what}…`);
+  execFileSync(process.execPath, [path.join(root, "node_modules", tool), ...args], { cwd: root, stdio: "inherit" });
 }
-const webOut = path.join(root, "web/dist/index.html");
-if (existsSync(path.join(root, "web/index.html")) && stale(webOut, "web/src", "web/index.html")) {
-  console.log("Building the admin center…");
-  execFileSync(npx, ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+
+// tsc rewrites every output file, so one of them dates the whole server build.
+if (stale(path.join(root, "dist/src/cli/seatkeeper.js"), ["src", "tsconfig.json", "tsconfig.build.json"])) {
+  build("the server", "typescript/bin/tsc", ["-p", "tsconfig.build.json"]);
+}
+if (stale(path.join(root, "web/dist/index.html"), ["web/src", "web/index.html", "web/vite.config.ts", "web/tsconfig.json"])) {
+  build("the admin center", "vite/bin/vite.js", ["build", "--config", "web/vite.config.ts", "--logLevel", "warn"]);
 }
 
 const child = spawn(process.execPath, [path.join(root, "bin/seatkeeper.mjs"), "serve"], {

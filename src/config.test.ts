@@ -3,12 +3,13 @@ import { test } from "node:test";
 import { ConfigError, loadConfig } from "./config.js";
 
 test("defaults match the documented table", () => {
-  const config = loadConfig({});
+  const config = loadConfig({}, false);
   assert.equal(config.port, 3000);
   assert.equal(config.host, "127.0.0.1");
   assert.equal(config.databaseUrl, undefined);
   assert.equal(config.dataDir, "./data");
   assert.equal(config.demo, false);
+  assert.equal(config.logFormat, "json");
   assert.ok(Object.isFrozen(config));
 });
 
@@ -20,8 +21,16 @@ test("a bad value stops start-up with a message naming the variable", () => {
     [{ SEATKEEPER_DEMO: "yes" }, "SEATKEEPER_DEMO"],
     [{ SEATKEEPER_OPERATOR_TOKEN: "short" }, "SEATKEEPER_OPERATOR_TOKEN"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ LOG_FORMAT: "xml" }, "LOG_FORMAT"],
   ];
   for (const [env, variable] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.includes(variable));
   }
+});
+
+test("logs are pretty for a person at a terminal and JSON for a pipe or a file, unless LOG_FORMAT says", () => {
+  assert.equal(loadConfig({}, true).logFormat, "pretty");
+  assert.equal(loadConfig({}, false).logFormat, "json");
+  assert.equal(loadConfig({ LOG_FORMAT: "json" }, true).logFormat, "json");
+  assert.equal(loadConfig({ LOG_FORMAT: "pretty" }, false).logFormat, "pretty");
 });

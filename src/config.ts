@@ -6,6 +6,8 @@ export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_SWEEP_INTERVAL_MS = 1000;
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+/** `pretty`: one readable line per entry, for a person at a terminal; `json`: one JSON object per line, for log pipelines. */
+export type LogFormat = "pretty" | "json";
 
 export interface Config {
   readonly port: number;
@@ -17,6 +19,7 @@ export interface Config {
   readonly operatorToken: string | undefined;
   readonly demo: boolean;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
   /** How often this process looks for expired leases and stale sessions. */
   readonly sweepIntervalMs: number;
   /** Trust X-Forwarded-For (behind a load balancer) for client addresses. */
@@ -50,8 +53,10 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const LOG_FORMATS: readonly LogFormat[] = ["pretty", "json"];
 
-export function loadConfig(env: Env = process.env): Config {
+/** `stdoutIsTerminal` picks the default log format: pretty for a person, JSON when stdout goes to a pipe or a file. */
+export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError("DATABASE_URL", "must start with postgres:// or postgresql://");
@@ -64,6 +69,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   }
+  const logFormat = (env.LOG_FORMAT || (stdoutIsTerminal ? "pretty" : "json")) as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) {
+    throw new ConfigError("LOG_FORMAT", `must be one of ${LOG_FORMATS.join(", ")}, got "${logFormat}"`);
+  }
   const host = env.HOST || DEFAULT_HOST;
   return Object.freeze({
     port: integer(env, "PORT", DEFAULT_PORT, 0, 65535),
@@ -73,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     operatorToken,
     demo: flag(env, "SEATKEEPER_DEMO", false),
     logLevel,
+    logFormat,
     sweepIntervalMs: integer(env, "SEATKEEPER_SWEEP_INTERVAL_MS", DEFAULT_SWEEP_INTERVAL_MS, 50, 60_000),
     trustProxy: flag(env, "SEATKEEPER_TRUST_PROXY", false),
   });

@@ -14,7 +14,8 @@ export default defineConfig({
   build: {
     outDir: path.join(root, "dist"),
     emptyOutDir: true,
-    sourcemap: true,
+    // Source maps would publish the admin center's sources from production servers.
+    sourcemap: false,
   },
   server: {
     proxy: {

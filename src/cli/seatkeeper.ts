@@ -31,12 +31,12 @@ program
   .description("migrate, seed the demo when SEATKEEPER_DEMO=1 on an empty database, and serve the API and admin center")
   .action(async () => {
     const server = await serve(config());
-    const stop = async () => {
-      await server.close();
-      process.exit(0);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    // Under `npm start` one Ctrl-C arrives several times (from the terminal, and forwarded
+    // by npm and scripts/start.mjs): the first one closes, the others wait for it.
+    let closing: Promise<void> | undefined;
+    const stop = () => (closing ??= server.close().then(() => process.exit(0)));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
 
 program

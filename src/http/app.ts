@@ -17,6 +17,8 @@ import { installAuth } from "./plugins/auth.js";
 import { installIdempotency } from "./plugins/idempotency.js";
 import { createMetrics, installMetrics } from "./plugins/metrics.js";
 import { findWebDist, installAdminCenter } from "./plugins/admin-center.js";
+import { loggerOptions } from "./plugins/logging.js";
+import { docsContentSecurityPolicy, installSecurityHeaders } from "./plugins/security-headers.js";
 import * as ops from "./routes/ops.js";
 import * as products from "./routes/api/v1/products.js";
 import * as accounts from "./routes/api/v1/accounts.js";
@@ -50,7 +52,7 @@ export interface AppOptions {
 export async function buildApp({ config, database, logger = true, sweeper = true }: AppOptions) {
   const db = database.db;
   const app = Fastify({
-    logger: logger ? { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    ...(logger ? loggerOptions(config) : { logger: false }),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     genReqId: () => newId("req" as never),
@@ -61,6 +63,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     request.lang = pickLanguage(request.headers["accept-language"]);
   });
 
+  await installSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -69,7 +72,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", transformStaticCSP: docsContentSecurityPolicy });
 
   // JSON only (CSV import registers its own parser): any other body is a 415.
   app.removeContentTypeParser("text/plain");
@@ -109,6 +112,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
 
   const webDist = findWebDist();
   if (webDist) await installAdminCenter(app, webDist);
+  else app.log.warn("The admin center is not built (web/dist/index.html is missing): only the API is served. `npm run build` builds it.");
 
   return app;
 }

@@ -6,16 +6,21 @@ import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
+// This file runs from the sources (<root>/src/http/plugins/admin-center.ts, under tsx) or
+// from the build (<root>/dist/src/http/plugins/admin-center.js); the admin center is built
+// into <root>/web/dist either way.
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = path.resolve(path.dirname(HERE), HERE.endsWith(".js") ? "../../../.." : "../../..");
+export const WEB_DIST = path.join(ROOT, "web/dist");
 
-/** Where the built admin center is, from the sources (src/http/plugins) or the build (dist/src/http/plugins). */
+/** The built admin center's folder, or undefined when it is not built. */
 export function findWebDist(): string | undefined {
-  const candidates = [WEB_DIST, path.resolve(WEB_DIST, "../../web/dist")];
-  return candidates.find((dir) => fs.existsSync(path.join(dir, "index.html")));
+  return fs.existsSync(path.join(WEB_DIST, "index.html")) ? WEB_DIST : undefined;
 }
 
 export async function installAdminCenter(app: FastifyInstance, root: string): Promise<void> {
-  await app.register(fastifyStatic, { root, prefix: "/", wildcard: false, index: ["index.html"] });
+  // Source maps are not built (web/vite.config.ts); none is served even from a build that has them.
+  await app.register(fastifyStatic, { root, prefix: "/", wildcard: false, index: ["index.html"], allowedPath: (file) => !file.endsWith(".map") });
   app.get("/*", { config: { access: { auth: "public" } }, schema: { hide: true } }, (request, reply) => {
     const url = request.url.split("?")[0];
     if (url.startsWith("/api/") || url.startsWith("/scim/") || path.extname(url) !== "") {
