@@ -19,6 +19,7 @@ import {
   countNamedAssignedByProduct, deleteAssignments, findSeatActivity, listAssignments, upsertAssignments,
 } from "../store/seat.repository.js";
 import { listSubscriptions, lockAccountSubscriptions } from "../store/subscription.repository.js";
+import { revokeUserTokens } from "../store/token.repository.js";
 import { batches, countGuards, findLogins, findUsersByIds, insertUsers, updateUsers, type NewUser } from "../store/user.repository.js";
 import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
@@ -220,6 +221,8 @@ async function writePlan(
     done += batch.length;
     onProgress?.({ phase: "writing", done, total });
   }
+  // A new password shuts out whoever knew the old one (the importer keeps its own sign-in).
+  await revokeUserTokens(tx, accountId, changed.filter((u) => u.password !== null).map((u) => u.user.id), principal.tokenId);
   for (const u of changed) {
     audit.push({
       action: "user.updated",

@@ -212,7 +212,7 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   const seatProducts = active !== before.active ? await lockSeatsOfUser(tx, accountId, after.id) : [];
   if (before.active && !after.active) {
     // Deactivation: no more sign-ins, shared sessions end, named seats go back to the pool.
-    await revokeUserTokens(tx, accountId, after.id);
+    await revokeUserTokens(tx, accountId, [after.id]);
     await endAllSessionsOfUser(tx, principal, accountId, after.id, "user_deactivated");
     const freed = await deleteNamedAssignments(tx, accountId, after.id);
     for (const { product_id } of freed) {
@@ -222,6 +222,10 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
         details: { productId: product_id, type: "named", reason: "user_deactivated" },
       });
     }
+  } else if (passwordHash !== undefined) {
+    // A new password shuts out whoever knew the old one: every sign-in of the user ends,
+    // but the caller's own, so that a user setting its own password stays signed in there.
+    await revokeUserTokens(tx, accountId, [after.id], principal.tokenId);
   }
   // Group seats follow `active` (revoked while inactive, back on reactivation), and named
   // seats freed go to the group members who wait for one.
@@ -268,7 +272,7 @@ export async function deleteUserIn(tx: Db, principal: Principal, accountId: stri
   if (guard) throw guard;
   const actor = auditActor(principal);
   const seatProducts = await lockSeatsOfUser(tx, accountId, user.id);
-  await revokeUserTokens(tx, accountId, user.id);
+  await revokeUserTokens(tx, accountId, [user.id]);
   await endAllSessionsOfUser(tx, principal, accountId, user.id, "user_deleted");
   await deleteUserRow(tx, user);
   // Named seats the user held go to the group members who wait for one.
