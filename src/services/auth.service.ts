@@ -1,10 +1,10 @@
 import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import type { Db } from "../store/database.js";
-import { findUser, findUserByEmail } from "../store/user.repository.js";
+import { findUser, findUserByEmail, replacePasswordHash } from "../store/user.repository.js";
 import { findActiveToken, insertToken, revokeToken, touchToken } from "../store/token.repository.js";
 import { deleteLoginFailure, failuresByEmail, failuresByIp, lockLoginKeys, recordLoginFailure } from "../store/login-throttle.repository.js";
-import { DUMMY_PASSWORD_HASH, hashToken, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
+import { DUMMY_PASSWORD_HASH, hashPassword, hashToken, needsRehash, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
 import type { Principal } from "./context.js";
 
 export const MAX_FAILURES_PER_EMAIL = 5;
@@ -52,6 +52,9 @@ export async function login(db: Db, input: { email: string; password: string; ap
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok || !user.active) throw new DomainError("INVALID_CREDENTIALS");
   await deleteLoginFailure(db, attemptId);
+  // The only moment the password is known: a hash made before the cost was raised is
+  // replaced now.
+  if (needsRehash(user.password_hash!)) await replacePasswordHash(db, user, user.password_hash!, await hashPassword(input.password));
 
   const token = newSecretToken("skt");
   await insertToken(db, {
