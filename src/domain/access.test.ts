@@ -8,7 +8,7 @@ test("admins hold every privilege, managers theirs, agents none", () => {
   assert.deepEqual(effectivePrivileges({ role: "agent", privileges: ["users:write"] }), []);
 });
 
-test("a manager gives no privilege it does not hold, and never touches admins or billing", () => {
+test("a manager gives no privilege it does not hold, changes only users it covers, never admins or billing", () => {
   const manager = { role: "manager" as const, privileges: ["users:write"] };
   const agent = { role: "agent" as const, privileges: [], billingContact: false };
   assert.equal(checkUserChange(manager, null, agent), null);
@@ -16,9 +16,17 @@ test("a manager gives no privilege it does not hold, and never touches admins or
   assert.equal(checkUserChange(manager, null, { role: "manager", privileges: ["seats:manage"], billingContact: false })?.code, "FORBIDDEN");
   assert.equal(checkUserChange(manager, null, { role: "admin", privileges: [], billingContact: false })?.code, "FORBIDDEN");
   assert.equal(checkUserChange(manager, { role: "admin", privileges: [], billingContact: true }, agent)?.code, "FORBIDDEN");
-  // Keeping a privilege the target already had is not giving it.
-  const had = { role: "manager" as const, privileges: ["seats:manage"], billingContact: false };
-  assert.equal(checkUserChange(manager, had, had), null);
+  // A user the manager does not fully cover (seats:manage here) is out of its reach, even
+  // for a change that gives nothing: a password reset would be a takeover.
+  const seats = { role: "manager" as const, privileges: ["seats:manage"], billingContact: false };
+  assert.equal(checkUserChange(manager, seats, seats)?.code, "FORBIDDEN");
+  assert.equal(checkUserChange(manager, seats, agent)?.code, "FORBIDDEN");
+  const peer = { role: "manager" as const, privileges: ["users:write"], billingContact: false };
+  assert.equal(checkUserChange(manager, peer, peer), null);
+  assert.equal(checkUserChange(manager, agent, agent), null);
+  const both = { role: "manager" as const, privileges: ["users:write", "seats:manage"] };
+  assert.equal(checkUserChange(both, seats, seats), null);
+  assert.equal(checkUserChange(both, { ...seats, privileges: ["seats:manage", "users:write"] }, agent), null);
   assert.equal(checkUserChange({ role: "admin", privileges: [] }, null, { role: "admin", privileges: [], billingContact: true }), null);
 });
 

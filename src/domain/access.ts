@@ -34,19 +34,21 @@ export interface UserShape {
 }
 
 /**
- * What an actor may make of a user (created or changed), checked after the route's own
- * privilege. Only admins touch admins, create admins or move the billing contact; a
- * manager gives no privilege it does not hold.
+ * What an actor may make of a user (created, changed or removed: `before` null for a new
+ * user, `after` equal to `before` for a removal), checked after the route's own privilege.
+ * Only admins touch admins, create admins or move the billing contact. A manager changes
+ * only users whose privileges are all its own: else a manager with "add/remove users"
+ * could set the password of one who also manages seats and sign in as it. Nor does a
+ * manager give a privilege it does not hold.
  */
 export function checkUserChange(actor: Actor, before: UserShape | null, after: UserShape): DomainError | null {
   if (actor.role === "admin") return null;
   if (before?.role === "admin" || after.role === "admin") return new DomainError("FORBIDDEN", { reason: "admin_only" });
   if ((before?.billingContact ?? false) !== after.billingContact) return new DomainError("FORBIDDEN", { reason: "admin_only" });
   const held = effectivePrivileges(actor);
-  const given = after.role === "manager" ? after.privileges : [];
-  const had = before?.role === "manager" ? before.privileges : [];
-  const added = given.filter((p) => !had.includes(p));
-  if (added.some((p) => !held.includes(p as Privilege))) return new DomainError("FORBIDDEN", { reason: "privilege_escalation" });
+  const outside = (user: Actor) => effectivePrivileges(user).some((p) => !held.includes(p));
+  if (before && outside(before)) return new DomainError("FORBIDDEN", { reason: "outranked" });
+  if (outside(after)) return new DomainError("FORBIDDEN", { reason: "privilege_escalation" });
   return null;
 }
 

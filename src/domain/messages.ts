@@ -84,6 +84,7 @@ const details: Record<Language, Record<ErrorCode, Text>> = {
     FORBIDDEN: (p) =>
       p.reason === "admin_only" ? "Only an admin may do this."
         : p.reason === "privilege_escalation" ? "You cannot give privileges or roles you do not hold yourself."
+        : p.reason === "outranked" ? "This user holds privileges you do not hold: only an admin, or a manager holding them all, may change or remove it."
         : p.reason === "import_seats" ? 'This import grants or revokes seats: that needs the "seats:manage" privilege. Remove the seats column, or ask someone who manages seats.'
         : p.privilege ? `This needs the "${p.privilege}" privilege.` : "You may not do this.",
     NOT_BILLING_CONTACT: "Only the account's billing contact can change the subscription.",
@@ -118,6 +119,7 @@ const details: Record<Language, Record<ErrorCode, Text>> = {
     FORBIDDEN: (p) =>
       p.reason === "admin_only" ? "Seul un administrateur peut faire cela."
         : p.reason === "privilege_escalation" ? "Vous ne pouvez pas donner des privilèges ou des rôles que vous n'avez pas."
+        : p.reason === "outranked" ? "Cet utilisateur a des privilèges que vous n'avez pas : seul un administrateur, ou un gestionnaire qui les a tous, peut le modifier ou le supprimer."
         : p.reason === "import_seats" ? "Cet import attribue ou retire des postes : il faut le privilège « seats:manage ». Retirez la colonne seats, ou demandez à quelqu'un qui gère les postes."
         : p.privilege ? `Il faut le privilège « ${p.privilege} ».` : "Vous n'êtes pas autorisé à faire cela.",
     NOT_BILLING_CONTACT: "Seul le contact de facturation du compte peut modifier l'abonnement.",
@@ -199,6 +201,7 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     importNoSubscription: (p) => `the account has no subscription for ${p.product}`,
     importNoNamedSeat: (p) => `no named seat of ${p.product} left: the account has ${p.total}, this import would assign ${p.needed}`,
     importAdminOnly: "only an admin may create admins or change them",
+    importOutranked: "this user holds privileges you do not hold: only an admin, or a manager holding them all, may change it",
     importLastAdmin: "would leave the account without an active admin",
     importLastBillingContact: "would leave the account without a billing contact",
     importGroupSeat: (p) => `${p.product}: this user's seat comes from a group mapping; change it on the Groups page or in the identity provider`,
@@ -244,6 +247,7 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     importNoSubscription: (p) => `le compte n'a pas d'abonnement à ${p.product}`,
     importNoNamedSeat: (p) => `plus de poste nominatif de ${p.product} : le compte en a ${p.total}, cet import en attribuerait ${p.needed}`,
     importAdminOnly: "seul un administrateur peut créer ou modifier des administrateurs",
+    importOutranked: "cet utilisateur a des privilèges que vous n'avez pas : seul un administrateur, ou un gestionnaire qui les a tous, peut le modifier",
     importLastAdmin: "laisserait le compte sans administrateur actif",
     importLastBillingContact: "laisserait le compte sans contact de facturation",
     importGroupSeat: (p) => `${p.product} : le poste de cet utilisateur vient d'une association de groupe ; modifiez-le sur la page Groupes ou dans le fournisseur d'identité`,

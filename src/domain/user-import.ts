@@ -267,9 +267,12 @@ export function planImport(file: ImportFile, state: ImportState): ImportPlan {
         ...(billingContact !== user.billingContact ? ["billingContact"] : []),
         ...(r.password !== null ? ["password"] : []),
       ];
-      if (changed.length > 0 && checkUserChange(state.actor, { role: user.role, privileges: user.privileges, billingContact: user.billingContact }, { role, privileges, billingContact })) {
-        errors.push({ row: r.row, field: "role", key: "importAdminOnly" });
-      }
+      const denied = changed.length > 0
+        && checkUserChange(state.actor, { role: user.role, privileges: user.privileges, billingContact: user.billingContact }, { role, privileges, billingContact });
+      // A user the importer does not cover is named by the row's email: the row may change
+      // nothing about it, whatever the columns say.
+      if (denied && denied.params.reason === "outranked") errors.push({ row: r.row, field: "email", key: "importOutranked" });
+      else if (denied) errors.push({ row: r.row, field: "role", key: "importAdminOnly" });
       if (role !== user.role && user.active) {
         if (user.role === "admin") demotions.push({ row: r.row, billing: user.billingContact });
         if (role === "admin") adminsGained++;

@@ -18,7 +18,7 @@ import { auditActor, type Principal, type UserPrincipal } from "./context.js";
 import type { Engine } from "./engine.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
-import { publish, Waker } from "./signals.js";
+import { Waker } from "./signals.js";
 import { logout } from "./auth.service.js";
 import type { SupportSessionView } from "./views.js";
 
@@ -183,7 +183,6 @@ export async function heartbeat(engine: Engine, principal: UserPrincipal) {
 export async function signOut(engine: Engine, principal: Principal): Promise<void> {
   await endPendingSessionsAtLogout(engine, principal);
   await logout(engine.db, principal);
-  if (principal.kind === "user") await publish(engine.db, { t: "auth", a: principal.accountId, u: principal.user.id });
 }
 
 async function endPendingSessionsAtLogout(engine: Engine, principal: Principal): Promise<void> {

@@ -1,11 +1,12 @@
 import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import type { Db } from "../store/database.js";
-import { findUser, findUserByEmail } from "../store/user.repository.js";
-import { findActiveToken, insertToken, revokeToken, touchToken } from "../store/token.repository.js";
+import { findUser, findUserByEmail, replacePasswordHash } from "../store/user.repository.js";
+import { findActiveToken, insertToken, revokeToken, revokeUserTokens, touchToken } from "../store/token.repository.js";
 import { deleteLoginFailure, failuresByEmail, failuresByIp, lockLoginKeys, recordLoginFailure } from "../store/login-throttle.repository.js";
-import { DUMMY_PASSWORD_HASH, hashToken, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
+import { DUMMY_PASSWORD_HASH, hashPassword, hashToken, needsRehash, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
 import type { Principal } from "./context.js";
+import { publish } from "./signals.js";
 
 export const MAX_FAILURES_PER_EMAIL = 5;
 export const EMAIL_WINDOW_MS = 15 * 60_000;
@@ -52,6 +53,9 @@ export async function login(db: Db, input: { email: string; password: string; ap
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok || !user.active) throw new DomainError("INVALID_CREDENTIALS");
   await deleteLoginFailure(db, attemptId);
+  // The only moment the password is known: a hash made before the cost was raised is
+  // replaced now.
+  if (needsRehash(user.password_hash!)) await replacePasswordHash(db, user, user.password_hash!, await hashPassword(input.password));
 
   const token = newSecretToken("skt");
   await insertToken(db, {
@@ -66,8 +70,20 @@ export async function login(db: Db, input: { email: string; password: string; ap
   return { token, user };
 }
 
+/** Signs out: the token is revoked, and its open waits and event streams end in every process. */
 export async function logout(db: Db, principal: Principal): Promise<void> {
   await revokeToken(db, principal.tokenId);
+  if (principal.kind === "user") await publish(db, { t: "auth", a: principal.accountId, u: principal.user.id });
+}
+
+/**
+ * Ends the users' sign-ins (all their tokens but `keep`) inside the caller's transaction;
+ * when it commits, their open waits and event streams end in every process.
+ */
+export async function revokeSignIns(tx: Db, accountId: string, userIds: string[], keep?: string): Promise<void> {
+  if (userIds.length === 0) return;
+  await revokeUserTokens(tx, accountId, userIds, keep);
+  await publish(tx, ...userIds.map((u) => ({ t: "auth" as const, a: accountId, u })));
 }
 
 /**

@@ -18,6 +18,7 @@ import { findProductsBySlugs } from "../store/product.repository.js";
 import { countNamedAssignedByProduct, listAssignments } from "../store/seat.repository.js";
 import { listSubscriptions } from "../store/subscription.repository.js";
 import type { SubscriptionRow } from "../store/schema.js";
+import { revokeSignIns } from "./auth.service.js";
 import { batches, countGuards, findLogins, findUsersByIds, insertUsers, updateUsers, type NewUser } from "../store/user.repository.js";
 import type { Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
@@ -224,6 +225,8 @@ async function writePlan(
     done += batch.length;
     onProgress?.({ phase: "writing", done, total });
   }
+  // A new password shuts out whoever knew the old one (the importer keeps its own sign-in).
+  await revokeSignIns(tx, accountId, changed.filter((u) => u.password !== null).map((u) => u.user.id), seats.principal?.tokenId);
   for (const u of changed) {
     audit.push({
       action: "user.updated",

@@ -7,7 +7,6 @@ import { insertAudit } from "../store/audit.repository.js";
 import { lockAccount } from "../store/account.repository.js";
 import { decodeCursor, toPage } from "../store/pagination.js";
 import { findSeatActivity, listAssignments } from "../store/seat.repository.js";
-import { revokeUserTokens } from "../store/token.repository.js";
 import { seatProductsOfUser } from "../store/scim-group.repository.js";
 import {
   countGuards, deleteUser as deleteUserRow, findUser, insertUser, listUsers as listUserRows, lockUser, updateUser as updateUserRow,
@@ -19,7 +18,7 @@ import { hashPassword } from "./crypto.js";
 import { requireProduct } from "./product.service.js";
 import { userView } from "./views.js";
 import { withSeats, type SeatChange } from "./seat-pool.service.js";
-import { publish } from "./signals.js";
+import { revokeSignIns } from "./auth.service.js";
 
 export function accountOf(principal: Principal): string {
   if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
@@ -168,12 +167,6 @@ async function withSeatsOfUser<T>(
   return withSeats(tx, accountId, principal, productIds, (seats) => change(seats, productIds));
 }
 
-/** Revokes every token of the user; its open waits and event streams end at once, in every process. */
-export async function revokeTokensOf(tx: Db, accountId: string, userId: string): Promise<void> {
-  await revokeUserTokens(tx, accountId, userId);
-  await publish(tx, { t: "auth", a: accountId, u: userId });
-}
-
 /**
  * Changes a user inside an open transaction. Takes the account lock so that two changes
  * can never together remove the last admin or billing contact.
@@ -223,12 +216,17 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
     await withSeatsOfUser(tx, principal, accountId, after.id, async (seats, productIds) => {
       // Deactivation: no more sign-ins, sessions end, named seats go back.
       if (!after.active) {
-        await revokeTokensOf(tx, accountId, after.id);
+        await revokeSignIns(tx, accountId, [after.id]);
         await seats.removeUser(after, "user_deactivated");
       }
       // Group seats follow `active` (revoked while inactive, back on reactivation).
       await seats.reconcileGroups([after.id], productIds);
     });
+  }
+  if (passwordHash !== undefined && after.active) {
+    // A new password shuts out whoever knew the old one: every sign-in of the user ends,
+    // but the caller's own, so that a user setting its own password stays signed in there.
+    await revokeSignIns(tx, accountId, [after.id], principal.tokenId);
   }
   const changed = Object.keys(change).map((k) => (k === "passwordHash" ? "password" : k));
   if (changed.length > 0) {
@@ -272,7 +270,7 @@ export async function deleteUserIn(tx: Db, principal: Principal, accountId: stri
   if (guard) throw guard;
   const actor = auditActor(principal);
   await withSeatsOfUser(tx, principal, accountId, user.id, async (seats) => {
-    await revokeTokensOf(tx, accountId, user.id);
+    await revokeSignIns(tx, accountId, [user.id]);
     await seats.removeUser(user, "user_deleted");
     await deleteUserRow(tx, user);
   });

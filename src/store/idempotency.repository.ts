@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "./database.js";
 
 export interface IdempotencyScope {
@@ -23,6 +24,26 @@ export async function claimIdempotencyKey(db: Db, id: IdempotencyScope, requestH
     .where("key", "=", id.key)
     .executeTakeFirst();
   return { claimed: false as const, existing };
+}
+
+/**
+ * Takes over an in-flight claim of the same request taken more than `staleMs` ago by the
+ * database's clock (one clock for every process). Atomic: of several retries at once, one
+ * gets it. Returns whether this request now holds the key.
+ */
+export async function reclaimIdempotencyKey(db: Db, id: IdempotencyScope, requestHash: string, staleMs: number): Promise<boolean> {
+  const reclaimed = await db
+    .updateTable("idempotency_keys")
+    .set({ created_at: sql`now()` })
+    .where("account_id", "=", id.accountId)
+    .where("scope", "=", id.scope)
+    .where("key", "=", id.key)
+    .where("request_hash", "=", requestHash)
+    .where("status_code", "is", null)
+    .where("created_at", "<", sql<Date>`now() - ${staleMs} * interval '1 millisecond'`)
+    .returning("key")
+    .executeTakeFirst();
+  return reclaimed !== undefined;
 }
 
 export async function completeIdempotencyKey(db: Db, id: IdempotencyScope, statusCode: number, response: unknown): Promise<void> {

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "./database.js";
 
 export interface NewToken {
@@ -36,14 +37,18 @@ export async function revokeToken(db: Db, id: string): Promise<boolean> {
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function revokeUserTokens(db: Db, accountId: string, userId: string): Promise<void> {
-  await db
+/** Revokes every live token of the users but `keep` (a token id: the caller's own, say). */
+export async function revokeUserTokens(db: Db, accountId: string, userIds: readonly string[], keep?: string): Promise<void> {
+  if (userIds.length === 0) return;
+  let query = db
     .updateTable("auth_tokens")
     .set({ revoked_at: new Date() })
     .where("account_id", "=", accountId)
-    .where("user_id", "=", userId)
-    .where("revoked_at", "is", null)
-    .execute();
+    // One array parameter, however many users an import touches.
+    .where(sql<boolean>`user_id = ANY(${[...userIds]}::text[])`)
+    .where("revoked_at", "is", null);
+  if (keep !== undefined) query = query.where("id", "<>", keep);
+  await query.execute();
 }
 
 /** The account's live SCIM tokens, newest first, keyset-paginated by (created_at, id). */

@@ -118,6 +118,20 @@ export async function updateUser(db: Db, user: UserRow, change: UserChange): Pro
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Stores a stronger hash of the same password, unless the password changed meanwhile. Not a
+ * change anyone sees: `updated_at` (a SCIM version) stays.
+ */
+export async function replacePasswordHash(db: Db, user: UserRow, from: string, to: string): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ password_hash: to })
+    .where("account_id", "=", user.account_id)
+    .where("id", "=", user.id)
+    .where("password_hash", "=", from)
+    .execute();
+}
+
 export async function deleteUser(db: Db, user: UserRow): Promise<void> {
   await db.deleteFrom("user_logins").where("email_lower", "=", user.email.toLowerCase()).execute();
   await db.deleteFrom("users").where("account_id", "=", user.account_id).where("id", "=", user.id).execute();

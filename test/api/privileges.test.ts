@@ -64,6 +64,36 @@ export const MATRIX: Row[] = [
   { method: "DELETE", path: "/api/v1/groups/:id/seat", allowed: SEATS_MANAGE },
 ];
 
+/**
+ * Account administration: who may change or remove whom (API.md, "Account administration").
+ * A manager reaches only agents and managers whose privileges are all its own, never an
+ * admin; the route's own privilege ("users:write") is not enough.
+ */
+type Kind = "agent" | "managerNone" | "managerUsers" | "managerSeats" | "managerBoth" | "admin";
+const KINDS: Kind[] = ["agent", "managerNone", "managerUsers", "managerSeats", "managerBoth", "admin"];
+const PRIVILEGES_OF: Record<Kind, string[]> = {
+  agent: [], managerNone: [], managerUsers: ["users:write"], managerSeats: ["seats:manage"], managerBoth: ["users:write", "seats:manage"], admin: [],
+};
+type Administrator = "managerUsers" | "managerBoth" | "admin";
+const REACHES: Record<Administrator, Kind[]> = {
+  managerUsers: ["agent", "managerNone", "managerUsers"],
+  managerBoth: ["agent", "managerNone", "managerUsers", "managerSeats", "managerBoth"],
+  admin: KINDS,
+};
+type Change = "password" | "name" | "email" | "role" | "active" | "delete";
+const CHANGES: Change[] = ["password", "name", "email", "role", "active", "delete"];
+
+function request(change: Change, kind: Kind, n: number): { method: "PATCH" | "DELETE"; body?: Record<string, unknown> } {
+  switch (change) {
+    case "password": return { method: "PATCH", body: { password: "a brand new password" } };
+    case "name": return { method: "PATCH", body: { name: "Taken Over" } };
+    case "email": return { method: "PATCH", body: { email: `moved-${n}@takeover.test` } };
+    case "role": return { method: "PATCH", body: { role: kind === "agent" ? "manager" : "agent" } };
+    case "active": return { method: "PATCH", body: { active: false } };
+    case "delete": return { method: "DELETE" };
+  }
+}
+
 /** Routes that need no token at all, or another scheme (SCIM). */
 const UNMATRIXED = new Set(["GET /healthz", "GET /readyz", "GET /metrics", "POST /api/v1/auth/login"]);
 
@@ -120,6 +150,60 @@ eachBackend("privilege matrix", ({ t }) => {
       }
     });
   }
+
+  test("a manager changes or removes only users whose privileges are all its own, never an admin", async () => {
+    const administrators = {
+      managerUsers: await t().user(account, { role: "manager", privileges: ["users:write"] }),
+      managerBoth: await t().user(account, { role: "manager", privileges: ["users:write", "seats:manage"] }),
+      admin: await t().user(account, { role: "admin" }),
+    };
+    const stored = (id: string) =>
+      t().database.db.selectFrom("users").select(["name", "email", "role", "privileges", "active", "password_hash"]).where("id", "=", id).executeTakeFirst();
+    let n = 0;
+    for (const [by, actor] of Object.entries(administrators) as [Administrator, (typeof administrators)[Administrator]][]) {
+      for (const kind of KINDS) {
+        for (const change of CHANGES) {
+          const target = await t().user(account, { role: kind === "admin" ? "admin" : kind === "agent" ? "agent" : "manager", privileges: PRIVILEGES_OF[kind] });
+          const before = await stored(target.id);
+          const { method, body } = request(change, kind, n++);
+          const r = await t().call(method, `/api/v1/users/${target.id}`, { token: actor.token, body });
+          const what = `${by} ${change} of ${kind}`;
+          if (REACHES[by].includes(kind)) {
+            assert.equal(r.status, method === "DELETE" ? 204 : 200, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
+          } else {
+            assert.equal(r.status, 403, `${what}: ${r.status}`);
+            assert.equal(r.body.code, "FORBIDDEN", what);
+            assert.deepEqual(await stored(target.id), before, `${what} changed nothing`);
+            assert.equal((await t().call("GET", "/api/v1/account", { token: target.token })).status, 200, `${what}: the target is still signed in`);
+          }
+        }
+      }
+    }
+  });
+
+  test("a CSV import by a lesser manager cannot reset the password of a manager who also manages seats", async () => {
+    const lesser = await t().user(account, { role: "manager", privileges: ["users:write"] });
+    const both = await t().user(account, { role: "manager", privileges: ["users:write", "seats:manage"] });
+    const victim = await t().user(account, { role: "manager", privileges: ["seats:manage"] });
+    const csv = `email,name,password\n${victim.email},Victim,taken over at last`;
+    const importAs = (token: string) => t().call("POST", "/api/v1/users/import", { token, body: csv, headers: { "content-type": "text/csv" } });
+    const signIn = (password: string) => t().call("POST", "/api/v1/auth/login", { body: { email: victim.email, password } });
+
+    const refused = await importAs(lesser.token);
+    assert.equal(refused.status, 200);
+    assert.deepEqual(refused.body.errors.map((e: any) => `${e.row} ${e.field}`), ["2 email"]);
+    assert.match(refused.body.errors[0].message, /privileges you do not hold/);
+    // All or nothing: the row error wrote nothing, the victim keeps its password and sign-ins.
+    assert.equal((await signIn("taken over at last")).status, 401);
+    assert.equal((await t().call("GET", "/api/v1/account", { token: victim.token })).status, 200);
+
+    // A manager holding every privilege of the victim may, and the victim's old sign-ins end.
+    const done = await importAs(both.token);
+    assert.deepEqual(done.body.errors, []);
+    assert.equal(done.body.updated, 1);
+    assert.equal((await t().call("GET", "/api/v1/account", { token: victim.token })).status, 401);
+    assert.equal((await signIn("taken over at last")).status, 200);
+  });
 
   test("a SCIM token is refused by every /api/v1 route, and user tokens by /scim/v2", async () => {
     const scimToken = (await t().call("POST", "/api/v1/scim-tokens", { token: tokens.admin, body: { name: "IdP" } })).body.token;

@@ -15,7 +15,7 @@ export const OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
 /** scrypt of TEST_PASSWORD, computed once: hashing per fixture user would dominate test time. */
 export const TEST_PASSWORD = "correct horse battery";
 export const TEST_PASSWORD_HASH =
-  "scrypt$16384$8$1$SBBaT5Y5eFKy3-Vfq5t_Ng$euJ7vfpbe0eQ73l0IwkQe7c9j_k0DqP8xngOWX1F67M";
+  "scrypt$16384$8$5$_vmI76SjeY5CAlopcWc06w$SLU3X5a9wC-jRN31TjOIpnEMlDIhtKCQR1VSRpnV5KU";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

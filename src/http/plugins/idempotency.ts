@@ -1,16 +1,20 @@
 // Idempotency-Key on POSTs that create or take something (routes with config.idempotent):
 // a retry by the same caller within 24 h gets the first result; a different body under
 // the same key is refused. Keys live in the database, so any process can answer a retry.
+// A request claims its key while it runs; a claim older than any request can last was left
+// by a process that died mid-request, and a retry takes it over and runs afresh.
 import { createHash } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { DomainError, validationFailed } from "../../domain/errors.js";
 import type { Db } from "../../store/database.js";
 import {
-  claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, type IdempotencyScope,
+  claimIdempotencyKey, completeIdempotencyKey, reclaimIdempotencyKey, releaseIdempotencyKey, type IdempotencyScope,
 } from "../../store/idempotency.repository.js";
 import type { Principal } from "../../services/context.js";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Longer than the longest idempotent request: POST /me/sessions may wait 60 s for a seat. */
+export const IN_FLIGHT_CLAIM_MS = 2 * 60 * 1000;
 const MAX_KEY_LENGTH = 255;
 
 declare module "fastify" {
@@ -33,8 +37,9 @@ function scopeOf(principal: Principal): { accountId: string; scope: string } {
   }
 }
 
-function requestHash(request: FastifyRequest): string {
-  return createHash("sha256").update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest("hex");
+/** What a key is bound to: the method, the URL and the validated body. */
+export function requestHash(method: string, url: string, body: unknown): string {
+  return createHash("sha256").update(`${method} ${url}\n${JSON.stringify(body ?? null)}`).digest("hex");
 }
 
 export function installIdempotency(app: FastifyInstance, db: Db): void {
@@ -48,7 +53,7 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
       throw validationFailed("Idempotency-Key", "idempotencyKeyLength", { max: MAX_KEY_LENGTH });
     }
     const id = { ...scopeOf(request.principal), key };
-    const hash = requestHash(request);
+    const hash = requestHash(request.method, request.url, request.body);
     for (let attempt = 0; attempt < 2; attempt++) {
       const claim = await claimIdempotencyKey(db, id, hash);
       if (claim.claimed) {
@@ -62,7 +67,11 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
         continue;
       }
       if (existing.request_hash !== hash) throw new DomainError("IDEMPOTENCY_KEY_REUSED");
-      if (existing.status_code === null) throw new DomainError("IDEMPOTENCY_KEY_IN_USE");
+      if (existing.status_code === null) {
+        if (!(await reclaimIdempotencyKey(db, id, hash, IN_FLIGHT_CLAIM_MS))) throw new DomainError("IDEMPOTENCY_KEY_IN_USE");
+        request.idempotency = id;
+        return;
+      }
       reply.header("idempotent-replayed", "true");
       return reply.code(existing.status_code).send(existing.response);
     }

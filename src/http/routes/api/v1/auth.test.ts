@@ -88,6 +88,32 @@ eachBackend("sign-in and operator", ({ t }) => {
     assert.equal(taken.body.code, "EMAIL_TAKEN");
   });
 
+  test("a hash made before the scrypt cost was raised still signs in, and is replaced by a current one", async () => {
+    const headers = from();
+    const account = await t().account();
+    const agent = await t().user(account);
+    // TEST_PASSWORD hashed with N = 2^14, r = 8, p = 1: the cost before it was raised.
+    const old = "scrypt$16384$8$1$SBBaT5Y5eFKy3-Vfq5t_Ng$euJ7vfpbe0eQ73l0IwkQe7c9j_k0DqP8xngOWX1F67M";
+    const db = t().database.db;
+    await db.updateTable("users").set({ password_hash: old }).where("id", "=", agent.id).execute();
+    const stored = async () => (await db.selectFrom("users").select(["password_hash", "updated_at"]).where("id", "=", agent.id).executeTakeFirstOrThrow());
+    const before = await stored();
+
+    const wrong = await t().call("POST", "/api/v1/auth/login", { body: { email: agent.email, password: "not the password" }, headers });
+    assert.equal(wrong.status, 401);
+    assert.equal((await stored()).password_hash, old, "a failed sign-in rehashes nothing");
+
+    const first = await t().call("POST", "/api/v1/auth/login", { body: { email: agent.email, password: TEST_PASSWORD }, headers });
+    assert.equal(first.status, 200);
+    const after = await stored();
+    assert.match(after.password_hash!, /^scrypt\$16384\$8\$5\$/);
+    assert.equal(after.updated_at.getTime(), before.updated_at.getTime(), "a rehash is no change of the user");
+    const again = await t().call("POST", "/api/v1/auth/login", { body: { email: agent.email, password: TEST_PASSWORD }, headers });
+    assert.equal(again.status, 200);
+    assert.equal((await stored()).password_hash, after.password_hash, "a current hash is kept");
+    assert.equal((await t().call("GET", "/api/v1/me/seats", { token: first.body.token })).status, 200, "a rehash signs nobody out");
+  });
+
   test("an Idempotency-Key retry returns the first result; another body under it is 422", async () => {
     const account = await t().account();
     const headers = { "idempotency-key": "create-once-1" };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../../../../../test/support/suite.js";
 import { TEST_PASSWORD } from "../../../../../test/support/app.js";
+import { scimClient } from "../../../../../test/support/scim.js";
 
 eachBackend("users API", ({ t }) => {
   test("an admin adds a user, who then signs in case-insensitively", async () => {
@@ -182,5 +183,49 @@ eachBackend("users API: filters, roles and guards", ({ t }) => {
     assert.deepEqual(mine[0].actor, { type: "user", id: account.admin.id, name: "Ada Admin" });
     assert.deepEqual(mine[1].details.changed, ["name", "password"]);
     assert.equal(JSON.stringify(audit.body).includes("a new password"), false);
+  });
+
+  test("setting a password ends the user's sign-ins; the new password signs in, the old one no more", async () => {
+    const account = await t().account();
+    const agent = await t().user(account);
+    const otherApp = await t().token(account.id, agent.id, "mobile");
+    const changed = await t().call("PATCH", `/api/v1/users/${agent.id}`, { token: account.admin.token, body: { password: "a brand new password" } });
+    assert.equal(changed.status, 200);
+    for (const token of [agent.token, otherApp]) {
+      const r = await t().call("GET", "/api/v1/me/seats", { token });
+      assert.equal(r.status, 401);
+      assert.equal(r.body.code, "UNAUTHENTICATED");
+    }
+    assert.equal((await t().call("POST", "/api/v1/auth/login", { body: { email: agent.email, password: TEST_PASSWORD } })).status, 401);
+    const login = await t().call("POST", "/api/v1/auth/login", { body: { email: agent.email, password: "a brand new password" } });
+    assert.equal(login.status, 200);
+    assert.equal((await t().call("GET", "/api/v1/me/seats", { token: login.body.token })).status, 200);
+
+    // A user setting its own password stays signed in where it did so, and nowhere else.
+    const elsewhere = await t().token(account.id, account.admin.id);
+    const own = await t().call("PATCH", `/api/v1/users/${account.admin.id}`, { token: account.admin.token, body: { password: "the admin's new one" } });
+    assert.equal(own.status, 200);
+    assert.equal((await t().call("GET", "/api/v1/account", { token: account.admin.token })).status, 200);
+    assert.equal((await t().call("GET", "/api/v1/account", { token: elsewhere })).status, 401);
+    // A change that sets no password signs nobody out.
+    const renamed = await t().call("PATCH", `/api/v1/users/${agent.id}`, { token: account.admin.token, body: { name: "Renamed" } });
+    assert.equal(renamed.status, 200);
+    assert.equal((await t().call("GET", "/api/v1/me/seats", { token: login.body.token })).status, 200);
+  });
+
+  test("a password set by SCIM provisioning (PUT or PATCH) ends the user's sign-ins too", async () => {
+    const scim = await scimClient(t());
+    const made = await scim.user("provisioned@scim-password.test", { password: "first password!" });
+    for (const [i, change] of [
+      () => scim.put(`/Users/${made.id}`, { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: made.userName, name: made.name, active: true, password: "second password!" }),
+      () => scim.patch(`/Users/${made.id}`, [{ op: "replace", path: "password", value: "third password!" }]),
+    ].entries()) {
+      const token = await t().token(scim.account.id, made.id);
+      const r = await change();
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal((await t().call("GET", "/api/v1/me/seats", { token })).status, 401, `change ${i}`);
+    }
+    const login = await t().call("POST", "/api/v1/auth/login", { body: { email: made.userName, password: "third password!" } });
+    assert.equal(login.status, 200);
   });
 });
