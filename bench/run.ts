@@ -299,9 +299,10 @@ async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
       seatLimitedCeiling,
       ceiling: ceiling ?? (seatLimitedCeiling ? { perSecond: seatLimitedCeiling, by: "seats ÷ mean hold" } : undefined),
       ratio: ratioTo ? Math.round((throughput / ratioTo) * 100) / 100 : undefined,
-      errors: main.errors + (main.undrained > 0 ? main.undrained : 0),
+      errors: main.errors,
       timeouts: main.timeouts,
-      errorsBy: main.undrained > 0 ? { ...main.errorsBy, "still in a cycle after the drain": main.undrained } : main.errorsBy,
+      unfinished: main.undrained,
+      errorsBy: main.errorsBy,
       leftOpen,
     };
   } finally {

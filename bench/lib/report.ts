@@ -33,6 +33,8 @@ export interface Row {
   burst?: BurstResult;
   errors: number;
   timeouts?: number;
+  /** Agents whose last request had no answer yet when the drain gave up (10 s, or the wait + 10 s). */
+  unfinished?: number;
   errorsBy: Record<string, number>;
   /** Shared sessions still open once every agent had ended its own (should be 0). */
   leftOpen?: number;
@@ -65,13 +67,16 @@ export function scenarioTable(rows: Row[]): string {
       table.push([r.checkout, r.backend, r.processes, num(r.agents), num(r.seats), { colSpan: head.length - 5, content: `failed: ${r.failed.split("\n")[0].slice(0, 120)}` }]);
       continue;
     }
-    const line: Array<string | number> = [r.checkout, r.backend, r.processes, num(r.agents), num(r.seats), num(r.throughput), ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99)];
+    // No sample (a window too short for a single request to be sent and answered) is not 0 ms.
+    const l = r.latency.count > 0 ? r.latency : undefined;
+    const line: Array<string | number> = [r.checkout, r.backend, r.processes, num(r.agents), num(r.seats), num(r.throughput), ms(l?.p50), ms(l?.p95), ms(l?.p99)];
     if (hasSeats) {
       line.push(r.seatsInUse ? `${r.seatsInUse.max} / ${r.seatsInUse.mean}` : "—", r.seatsInDb ? `${r.seatsInDb.max} / ${r.seatsInDb.mean}` : "—");
     }
-    line.push(r.timeouts ? `${r.errors} (+${r.timeouts} waits ended)` : r.errors);
+    const besides = [r.timeouts ? `${r.timeouts} waits ended` : "", r.unfinished ? `${r.unfinished} unfinished` : ""].filter(Boolean);
+    line.push(besides.length > 0 ? `${r.errors} (+${besides.join(", ")})` : r.errors);
     if (hasCeiling) line.push(r.ceiling ? `${num(r.ceiling.perSecond)}/s` : "—", r.ratio === undefined ? "—" : `${r.ratio}×`);
-    if (hasBurst) line.push(r.burst ? `${ms(r.burst.latency.p50)} / ${ms(r.burst.latency.p99)}` : "—");
+    if (hasBurst) line.push(r.burst && r.burst.latency.count > 0 ? `${ms(r.burst.latency.p50)} / ${ms(r.burst.latency.p99)}` : "—");
     line.push(`${num(r.clientCeiling.perSecond)}/s`);
     table.push(line);
   }
@@ -86,7 +91,7 @@ export function rowNotes(r: Row): string[] {
   if (r.ceiling) notes.push(`${who}: ceiling by ${r.ceiling.by}`);
   if (r.ceilingError) notes.push(`${who}: the ceiling could not be measured: ${r.ceilingError}`);
   if (r.seatLimitedCeiling !== undefined) notes.push(`${who}: mean hold ${r.meanHoldMs} ms → seat-limited ceiling ${num(r.seatLimitedCeiling)} cycles/s`);
-  if (r.endLatency) notes.push(`${who}: end p50 ${ms(r.endLatency.p50)}, p99 ${ms(r.endLatency.p99)}`);
+  if (r.endLatency && r.endLatency.count > 0) notes.push(`${who}: end p50 ${ms(r.endLatency.p50)}, p99 ${ms(r.endLatency.p99)}`);
   if (r.cpu) {
     const groups = Object.entries(r.cpu.groups).map(([name, pct]) => `${name} ${pct} %`).join(", ");
     notes.push(`${who}: CPU (% of one core) ${groups}; machine busy ${r.cpu.machineBusy ?? "?"} % of all cores`);
