@@ -1,239 +1,395 @@
-// `npm run bench`: N simulated agents (default 64) run start-session → end-session cycles
-// against one concurrent pool through the HTTP API, on PGlite and on PostgreSQL; in the
-// same run, the bare checkout transaction's ceiling on the same database (pgbench when
-// installed, else a minimal Node loop). Prints a table, writes bench/results/<date>.json.
+// `npm run bench`: Seatkeeper under load, through HTTP, with the servers and the load
+// generator in processes of their own. See bench/README.md.
 //
-//   npm run bench -- --agents 64 --seconds 10
-//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench
-import { execFileSync, spawnSync } from "node:child_process";
+//   npm run bench -- [--scenario <name>]… [--seconds N] [--server-root <dir>]…
+//                    [--compare <dirA> <dirB>] [--leases N] [--profile]
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
-import { sql } from "kysely";
-import pg from "pg";
-import Table from "cli-table3";
-import http from "node:http";
-import { loadConfig } from "../src/config.js";
-import { buildApp } from "../src/http/app.js";
-import { newId } from "../src/domain/ids.js";
-import { hashToken, newSecretToken } from "../src/services/crypto.js";
-import { migrateToLatest, openDatabase, type DatabaseHandle, type Db } from "../src/store/database.js";
-import { insertToken } from "../src/store/token.repository.js";
-import { insertUser } from "../src/store/user.repository.js";
-import { upsertAssignment } from "../src/store/seat.repository.js";
+import { parseArgs } from "node:util";
+import type { LoadResult, LoadSpec } from "./load.js";
+import { formatSummary, summarize } from "./cpuprofile.js";
+import { SCENARIOS, variants, type Variant } from "./scenarios.js";
+import { pgbenchCeiling, pgliteCeiling } from "./lib/ceilings.js";
+import { cpuWindow, type CpuWindow, type Groups } from "./lib/cpu.js";
+import {
+  ADMIN_URL,
+  connectPostgres,
+  copyDir,
+  createDatabase,
+  dropDatabase,
+  dropLeftovers,
+  openPglite,
+  postgresReachable,
+  type SqlConnection,
+} from "./lib/databases.js";
+import { request } from "./lib/http.js";
+import { rowNotes, scenarioTable, type Row } from "./lib/report.js";
+import { seedAgents, seedPrefix, seedTenant, type Tenant } from "./lib/seed.js";
+import { checkoutOf, mainThreadProfile, runCommand, startServer, type Checkout, type Server } from "./lib/servers.js";
+import type { Occupancy } from "./lib/stats.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.dirname(BENCH_DIR);
+const WARMUP_SECONDS = 1;
+const HEALTHZ_SECONDS = 2;
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
+function usage(): never {
+  console.log(`npm run bench -- [options]
+  --scenario <name>        ${SCENARIOS.join(", ")}, or one variant such as shared/pglite (repeatable; default: all)
+  --seconds <n>            measured seconds per row (default 10; ceilings run half as long, 2–5 s)
+  --server-root <dir>      run the servers from this checkout (repeatable: one row per checkout; default: this one)
+  --compare <dirA> <dirB>  the same as --server-root dirA --server-root dirB
+  --leases <n>             live leases in the heartbeats scenario (default 100000)
+  --profile                CPU-profile every server (bench/results/profiles/) and print the top self-time functions
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), where scratch databases are made.`);
+  process.exit(0);
 }
 
-const AGENTS = option("agents", 64);
-const SECONDS = option("seconds", 10);
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const OPERATOR_TOKEN = `bench-operator-${randomBytes(8).toString("hex")}`;
+function options() {
+  const argv = process.argv.slice(2);
+  const compare = argv.indexOf("--compare");
+  if (compare !== -1) argv.splice(compare, 3, "--server-root", argv[compare + 1], "--server-root", argv[compare + 2]);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenario: { type: "string", multiple: true },
+      seconds: { type: "string", default: "10" },
+      "server-root": { type: "string", multiple: true },
+      leases: { type: "string", default: "100000" },
+      profile: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) usage();
+  const seconds = Number(values.seconds);
+  const leases = Number(values.leases);
+  if (!(seconds > 0)) throw new Error(`--seconds must be a positive number, got ${values.seconds}`);
+  if (!Number.isInteger(leases) || leases < 1) throw new Error(`--leases must be a positive integer, got ${values.leases}`);
+  const all = variants(leases);
+  const wanted = values.scenario ?? [];
+  for (const name of wanted) {
+    if (!all.some((v) => v.scenario === name || v.name === name)) {
+      throw new Error(`unknown scenario "${name}": choose from ${[...SCENARIOS, ...all.map((v) => v.name)].join(", ")}`);
+    }
+  }
+  const chosen = wanted.length === 0 ? all : all.filter((v) => wanted.includes(v.scenario) || wanted.includes(v.name));
+  const roots = values["server-root"] ?? [REPO];
+  return { seconds, leases, profile: values.profile, variants: chosen, checkouts: roots.map(checkoutOf) };
+}
 
-const keepAlive = new http.Agent({ keepAlive: true, maxSockets: AGENTS });
+const opts = options();
+const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "-");
+const tag = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
+const scratch = path.join(REPO, ".tmp/bench", tag);
+const profileDir = path.join(BENCH_DIR, "results/profiles", stamp);
+const operatorToken = `bench-operator-${randomBytes(16).toString("hex")}`;
+const ceilingSeconds = Math.max(2, Math.min(5, opts.seconds / 2));
+/** Numbers rows, so that their databases, directories and profiles never collide. */
+let rowNumber = 0;
 
-/** A keep-alive HTTP client, one socket per simulated agent. */
-function post(url: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+/** One migrated PGlite data directory per checkout, copied for every PGlite row. */
+const templates = new Map<string, Promise<string>>();
+function pgliteTemplate(checkout: Checkout): Promise<string> {
+  let template = templates.get(checkout.dir);
+  if (!template) {
+    const dir = path.join(scratch, `template-${templates.size}`);
+    template = runCommand(checkout, ["migrate"], { SEATKEEPER_DATA_DIR: dir }).then(() => dir);
+    templates.set(checkout.dir, template);
+  }
+  return template;
+}
+
+/** The load generator, in its own process; `window` runs between its window events. */
+function runLoad(spec: LoadSpec, onWindow: (loadPid: number) => { end(): Promise<void> }): Promise<LoadResult> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, "load.ts")], { cwd: REPO, stdio: ["pipe", "pipe", "inherit"] });
+  child.stdin.end(JSON.stringify(spec));
+  let window: { end(): Promise<void> } | undefined;
+  let result: LoadResult | undefined;
+  const pending: Promise<void>[] = [];
+  readline.createInterface({ input: child.stdout }).on("line", (line) => {
+    const message = JSON.parse(line) as { event?: string; result?: LoadResult };
+    if (message.event === "window-start") window = onWindow(child.pid!);
+    else if (message.event === "window-end" && window) pending.push(window.end());
+    else if (message.result) result = message.result;
+  });
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: "POST",
-      agent: keepAlive,
-      headers: { authorization: `Bearer ${token}`, ...(payload && { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }) },
-    }, (res) => {
-      let data = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => (data += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) : null }));
+    // "close", not "exit": by then every line of its output has been read.
+    child.once("close", (code) => {
+      void Promise.all(pending).then(() => {
+        if (code === 0 && result) resolve(result);
+        else reject(new Error(`the load generator exited with ${code}`));
+      });
     });
-    req.on("error", reject);
-    req.end(payload);
   });
 }
 
-interface Result {
-  backend: "pglite" | "postgres";
-  agents: number;
-  seconds: number;
-  cycles: number;
-  cyclesPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  ceilingTxPerSecond: number;
-  ceilingMethod: string;
-  ratio: number;
+/** Open shared sessions of the tenant, every 100 ms, over the window (PostgreSQL). */
+function sampleSeats(db: SqlConnection, tenant: Tenant): { stop(): Promise<Occupancy> } {
+  const counts: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM shared_sessions WHERE account_id = $1 AND ended_at IS NULL",
+        [tenant.accountId],
+      );
+      counts.push(rows[0].n);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const mean = counts.reduce((s, n) => s + n, 0) / Math.max(1, counts.length);
+      return { max: Math.max(0, ...counts), mean: Math.round(mean * 100) / 100 };
+    },
+  };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+/** PostgreSQL backends serving this database (their CPU is the server's database work). */
+async function backendPids(db: SqlConnection, database: string): Promise<number[]> {
+  const { rows } = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+  return rows.map((r) => r.pid);
 }
 
-async function seed(db: Db, agents: number) {
-  const accountId = newId("acct");
-  const productId = newId("prod");
-  await db.insertInto("accounts").values({ id: accountId, name: "Bench" }).execute();
-  await db.insertInto("products").values({ id: productId, slug: `bench-${randomBytes(4).toString("hex")}`, name: "Bench" }).execute();
-  await db.insertInto("subscriptions").values({ account_id: accountId, product_id: productId, named_total: 0, concurrent_total: agents }).execute();
-  const tokens: string[] = [];
-  for (let i = 0; i < agents; i++) {
-    const userId = newId("usr");
-    await insertUser(db, { accountId, id: userId, email: `bench-${userId}@bench.test`, name: `Agent ${i}`, role: "agent", privileges: [], billingContact: false, passwordHash: null });
-    await upsertAssignment(db, accountId, userId, productId, "concurrent", "manual");
-    const token = newSecretToken("skt");
-    await insertToken(db, { tokenHash: hashToken(token), id: newId("tok"), kind: "user", accountId, userId, name: null, app: "desktop" });
-    tokens.push(token);
-  }
-  const product = await db.selectFrom("products").select("slug").where("id", "=", productId).executeTakeFirstOrThrow();
-  return { slug: product.slug, tokens };
+async function occupiedAfter(server: Server, tenant: Tenant): Promise<number | undefined> {
+  const reply = await request(false, `${server.url}/api/v1/subscription`, "GET", tenant.adminToken);
+  if (reply.status !== 200) return undefined;
+  const items = (JSON.parse(reply.text) as { items: Array<{ product: string; concurrent: { occupied: number } }> }).items;
+  return items.find((i) => i.product === tenant.product)?.concurrent.occupied;
 }
 
-async function cycles(baseUrl: string, slug: string, tokens: string[], seconds: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    tokens.map(async (token) => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const start = await post(`${baseUrl}/api/v1/me/sessions`, token, { product: slug });
-        if (start.status !== 201) {
-          errors++;
-          continue;
-        }
-        const end = await post(`${baseUrl}/api/v1/me/sessions/${start.body.id}/end`, token);
-        if (end.status !== 200) errors++;
-        else latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return { cycles: latencies.length, errors, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-}
-
-const CEILING_SETUP = `
-  CREATE TABLE IF NOT EXISTS bench_pools (id int PRIMARY KEY, in_use int NOT NULL, capacity int NOT NULL);
-  CREATE TABLE IF NOT EXISTS bench_leases (id bigserial PRIMARY KEY, pool_id int NOT NULL, at timestamptz NOT NULL DEFAULT now());
-  INSERT INTO bench_pools VALUES (1, 0, 2000000000) ON CONFLICT (id) DO UPDATE SET in_use = 0;`;
-const CHECKOUT = [
-  "BEGIN;",
-  "UPDATE bench_pools SET in_use = in_use + 1 WHERE id = 1 AND in_use < capacity;",
-  "INSERT INTO bench_leases (pool_id) VALUES (1);",
-  "COMMIT;",
-];
-
-/** The bare checkout transaction, on the same database, from a minimal Node loop. */
-async function nodeCeiling(db: Db, clients: number, seconds: number): Promise<number> {
-  await sql.raw(CEILING_SETUP).execute(db);
-  let count = 0;
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
-        await db.transaction().execute(async (tx) => {
-          await sql`UPDATE bench_pools SET in_use = in_use + 1 WHERE id = 1 AND in_use < capacity`.execute(tx);
-          await sql`INSERT INTO bench_leases (pool_id) VALUES (1)`.execute(tx);
-        });
-        count++;
-      }
-    }),
-  );
-  return count / seconds;
-}
-
-function pgbenchCeiling(url: string, clients: number, seconds: number): number | undefined {
-  if (spawnSync("pgbench", ["--version"]).status !== 0) return undefined;
-  execFileSync("psql", [url, "-qc", CEILING_SETUP], { stdio: "ignore" });
-  const script = path.join(os.tmpdir(), `seatkeeper-checkout-${process.pid}.sql`);
-  fs.writeFileSync(script, CHECKOUT.join("\n"));
+async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
+  const n = rowNumber++;
+  const label = `${n}-${variant.name.replace("/", "-")}-${path.basename(checkout.dir)}`;
+  const profileOf = (i: number) => (opts.profile ? path.join(profileDir, `${label}-${i}`) : undefined);
+  const servers: Server[] = [];
+  let sampler: SqlConnection | undefined;
+  let databaseName: string | undefined;
+  let dataDir: string | undefined;
+  const window = { fromUs: 0, toUs: 0 };
+  const startAll = async (env: Record<string, string>) => {
+    // Together: on a fresh database one migrates while the others wait on the migration lock.
+    const started = await Promise.allSettled(Array.from({ length: variant.processes }, (_, i) => startServer(checkout, { env, operatorToken, profileDir: profileOf(i) })));
+    for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+  };
   try {
-    const out = execFileSync("pgbench", ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", script, url], { encoding: "utf8" });
-    const match = /tps = ([\d.]+)/.exec(out);
-    return match ? Number(match[1]) : undefined;
-  } finally {
-    fs.rmSync(script, { force: true });
-  }
-}
+    const prefix = seedPrefix();
+    const openLeases = variant.openLeases ? { seconds: 3600 } : undefined;
+    const seedStarted = performance.now();
+    let tenant: Tenant;
+    let insertSeconds = 0;
+    if (variant.backend === "postgres") {
+      databaseName = `seatkeeper_bench_${tag}_${n}`;
+      const url = await createDatabase(databaseName);
+      await startAll({ DATABASE_URL: url });
+      tenant = await seedTenant(servers[0].url, operatorToken, variant.seats, variant.leaseTtlSeconds);
+      sampler = await connectPostgres(url);
+      insertSeconds = await timed(() => seedAgents(sampler!, { tenant, prefix, agents: variant.agents, openLeases }));
+    } else {
+      // The server owns its data directory: seed the tenant through it, stop it, insert
+      // the agents into the directory, and start it again.
+      dataDir = path.join(scratch, `pglite-${n}`);
+      copyDir(await pgliteTemplate(checkout), dataDir);
+      const first = await startServer(checkout, { env: { SEATKEEPER_DATA_DIR: dataDir }, operatorToken });
+      tenant = await seedTenant(first.url, operatorToken, variant.seats, variant.leaseTtlSeconds).finally(() => first.stop());
+      const db = await openPglite(checkout, dataDir);
+      try {
+        insertSeconds = await timed(() => seedAgents(db, { tenant, prefix, agents: variant.agents, openLeases }));
+      } finally {
+        await db.close();
+      }
+      await startAll({ SEATKEEPER_DATA_DIR: dataDir });
+    }
+    const seedSeconds = { total: Math.round((performance.now() - seedStarted) / 100) / 10, agents: insertSeconds };
 
-async function benchBackend(backend: "pglite" | "postgres", database: DatabaseHandle, url: string | undefined): Promise<Result> {
-  await migrateToLatest(database.db);
-  const { slug, tokens } = await seed(database.db, AGENTS);
-  const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: "silent" });
-  const app = await buildApp({ config, database, logger: false });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  try {
-    await cycles(baseUrl, slug, tokens.slice(0, 4), 1); // warm-up
-    const run = await cycles(baseUrl, slug, tokens, SECONDS);
-    await app.close();
-    const clients = backend === "pglite" ? AGENTS : Math.min(AGENTS, 16);
-    const fromPgbench = url ? pgbenchCeiling(url, clients, SECONDS) : undefined;
-    const ceiling = fromPgbench ?? (await nodeCeiling(database.db, clients, SECONDS));
-    const cyclesPerSecond = run.cycles / SECONDS;
+    const concurrency = variant.workload.kind === "heartbeats" ? variant.workload.clients : variant.agents;
+    const spec: LoadSpec = {
+      urls: servers.map((s) => s.url),
+      product: tenant.product,
+      tokenPrefix: prefix,
+      agents: variant.agents,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: opts.seconds,
+      workload: variant.workload,
+      burst: variant.burst,
+      healthz: { clients: concurrency, seconds: HEALTHZ_SECONDS },
+    };
+    let cpu: CpuWindow | undefined;
+    let seatsInDb: Occupancy | undefined;
+    const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+    const load = await runLoad(spec, (loadPid) => {
+      window.fromUs = monotonicUs();
+      const seats = sampler && variant.workload.kind === "cycles" ? sampleSeats(sampler, tenant) : undefined;
+      const started = (async () => {
+        const groups: Groups = { servers: servers.map((s) => s.pid), load: [loadPid] };
+        if (sampler && databaseName) groups.postgres = await backendPids(sampler, databaseName);
+        return cpuWindow(groups);
+      })();
+      return {
+        async end() {
+          window.toUs = monotonicUs();
+          cpu = (await started)();
+          seatsInDb = await seats?.stop();
+        },
+      };
+    });
+    const leftOpen = variant.workload.kind === "cycles" ? await occupiedAfter(servers[0], tenant) : undefined;
+    await Promise.all(servers.map((s) => s.stop()));
+    const profiles = opts.profile ? profilesOf(servers.map((_, i) => profileOf(i)!), window) : undefined;
+
+    // A ceiling that cannot be measured (no pgbench) leaves the row without a ratio, not failed.
+    let ceiling: Row["ceiling"];
+    let ceilingError: string | undefined;
+    try {
+      if (variant.ceiling?.kind === "pgbench") {
+        ceiling = await pgbenchCeiling(`seatkeeper_bench_${tag}_${n}_pgbench`, variant.ceiling.clients, ceilingSeconds);
+      } else if (variant.ceiling?.kind === "pglite") {
+        const dir = path.join(scratch, `ceiling-${n}`);
+        copyDir(await pgliteTemplate(checkout), dir);
+        ceiling = await pgliteCeiling(checkout, dir, ceilingSeconds, variant.ceiling.clients);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    } catch (error) {
+      ceilingError = error instanceof Error ? error.message : String(error);
+    }
+
+    const main = load.main;
+    const base = {
+      scenario: variant.scenario,
+      variant: variant.name,
+      checkout: checkout.label,
+      backend: variant.backend === "postgres" ? "PostgreSQL" : "PGlite",
+      processes: variant.processes,
+      agents: variant.agents,
+      seats: variant.seats,
+      seconds: opts.seconds,
+      unit: variant.unit,
+      clientCeiling: { clients: load.healthz.clients, perSecond: load.healthz.perSecond },
+      cpu,
+      seedSeconds,
+      burst: load.burst,
+      profiles,
+      ceilingError,
+    };
+    if (main.kind === "heartbeats") {
+      return { ...base, throughput: main.perSecond, latency: main.latency, errors: main.errors, errorsBy: main.errorsBy };
+    }
+    const throughput = variant.unit === "cycles/s" ? main.cyclesPerSecond : main.decisionsPerSecond;
+    // Without holds a grant's client-side interval is empty: only the database view says something.
+    const holds = variant.workload.kind === "cycles" && variant.workload.holdMs[1] > 0;
+    const seatLimitedCeiling = holds && main.meanHoldMs > 0 ? Math.round(variant.seats / (main.meanHoldMs / 1000)) : undefined;
+    const ratioTo = ceiling?.perSecond ?? seatLimitedCeiling;
     return {
-      backend,
-      agents: AGENTS,
-      seconds: SECONDS,
-      cycles: run.cycles,
-      cyclesPerSecond: Math.round(cyclesPerSecond),
-      p50Ms: Math.round(run.p50 * 10) / 10,
-      p99Ms: Math.round(run.p99 * 10) / 10,
-      errors: run.errors,
-      ceilingTxPerSecond: Math.round(ceiling),
-      ceilingMethod: fromPgbench ? `pgbench, ${clients} clients` : `Node loop, ${clients} clients`,
-      ratio: Math.round((cyclesPerSecond / ceiling) * 1000) / 1000,
+      ...base,
+      throughput,
+      latency: main.grant,
+      endLatency: main.end,
+      seatsInUse: holds ? main.seats : undefined,
+      seatsInDb,
+      meanHoldMs: main.meanHoldMs,
+      seatLimitedCeiling,
+      ceiling: ceiling ?? (seatLimitedCeiling ? { perSecond: seatLimitedCeiling, by: "seats ÷ mean hold" } : undefined),
+      ratio: ratioTo ? Math.round((throughput / ratioTo) * 100) / 100 : undefined,
+      errors: main.errors,
+      timeouts: main.timeouts,
+      unfinished: main.undrained,
+      errorsBy: main.errorsBy,
+      leftOpen,
     };
   } finally {
-    if (app.server.listening) await app.close();
+    await Promise.all(servers.map((s) => s.stop()));
+    await sampler?.close();
+    if (databaseName) await dropDatabase(databaseName);
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+
+function failedRow(variant: Variant, checkout: Checkout, error: unknown): Row {
+  return {
+    scenario: variant.scenario,
+    variant: variant.name,
+    checkout: checkout.label,
+    backend: variant.backend,
+    processes: variant.processes,
+    agents: variant.agents,
+    seats: variant.seats,
+    seconds: opts.seconds,
+    unit: variant.unit,
+    throughput: 0,
+    latency: { count: 0, p50: 0, p95: 0, p99: 0, max: 0 },
+    errors: 0,
+    errorsBy: {},
+    clientCeiling: { clients: 0, perSecond: 0 },
+    seedSeconds: { total: 0, agents: 0 },
+    failed: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/** The main-thread profiles a row's servers wrote as they exited, over the measured window only. */
+function profilesOf(dirs: string[], window: { fromUs: number; toUs: number }) {
+  return dirs.flatMap((dir) => {
+    const file = mainThreadProfile(dir);
+    return file ? [{ ...summarize(file, { window }), file: path.relative(REPO, file) }] : [];
+  });
 }
 
 async function main() {
-  const results: Result[] = [];
-  const dataDir = path.join(os.tmpdir(), `seatkeeper-bench-${process.pid}`);
-  const pglite = await openDatabase({ databaseUrl: undefined, dataDir });
-  try {
-    results.push(await benchBackend("pglite", pglite, undefined));
-  } finally {
-    await pglite.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-
-  const name = `seatkeeper_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  let reachable = true;
-  await admin.connect().catch(() => (reachable = false));
-  if (reachable) {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const u = new URL(SERVER_URL);
-    u.pathname = `/${name}`;
-    const postgres = await openDatabase({ databaseUrl: u.toString(), dataDir: "", poolSize: 16 });
-    try {
-      results.push(await benchBackend("postgres", postgres, u.toString()));
-    } finally {
-      await postgres.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+  const postgres = opts.variants.some((v) => v.backend === "postgres") ? await postgresReachable() : false;
+  if (opts.variants.some((v) => v.backend === "postgres") && !postgres) console.warn(`PostgreSQL at ${ADMIN_URL} is not reachable: its rows are skipped (set BENCH_DATABASE_URL).`);
+  fs.mkdirSync(scratch, { recursive: true });
+  console.log(`Seatkeeper bench: ${opts.seconds} s per row after ${WARMUP_SECONDS} s of warm-up; checkouts: ${opts.checkouts.map((c) => c.label).join(", ")}`);
+  const rows: Row[] = [];
+  for (const variant of opts.variants) {
+    if (variant.backend === "postgres" && !postgres) continue;
+    // Checkouts side by side, one right after the other: the same minute of a noisy machine.
+    for (const checkout of opts.checkouts) {
+      process.stdout.write(`  ${variant.name} on ${checkout.label}…`);
+      const started = performance.now();
+      const row = await runVariant(variant, checkout).catch((error: unknown) => failedRow(variant, checkout, error));
+      rows.push(row);
+      console.log(row.failed ? ` failed (${row.failed.split("\n")[0]})` : ` ${row.throughput} ${row.unit} (${Math.round((performance.now() - started) / 1000)} s)`);
     }
-  } else {
-    console.warn(`PostgreSQL at ${SERVER_URL} is not reachable: skipped (set BENCH_DATABASE_URL).`);
   }
 
-  const table = new Table({ head: ["back end", "agents", "cycles/s", "p50 ms", "p99 ms", "errors", "ceiling tx/s", "ceiling by", "ratio"] });
-  for (const r of results) table.push([r.backend, r.agents, r.cyclesPerSecond, r.p50Ms, r.p99Ms, r.errors, r.ceilingTxPerSecond, r.ceilingMethod, r.ratio]);
-  console.log(`\nStart → end cycles through HTTP against one pool (${SECONDS} s each). A cycle is two requests and two transactions.`);
-  console.log(table.toString());
+  for (const scenario of SCENARIOS) {
+    const of = rows.filter((r) => r.scenario === scenario);
+    if (of.length === 0) continue;
+    console.log(`\n${scenario}`);
+    console.log(scenarioTable(of));
+    for (const r of of) for (const note of rowNotes(r)) console.log(`  ${note}`);
+  }
+  for (const r of rows) for (const p of r.profiles ?? []) console.log(`\n${formatSummary(p, `${r.variant} on ${r.checkout}: ${p.file}`)}`);
 
-  const out = path.join(ROOT, "bench/results", `${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}.json`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results }, null, 2)}\n`);
-  console.log(`Wrote ${path.relative(ROOT, out)}`);
+  const out = path.join(BENCH_DIR, "results", `${stamp}.json`);
+  const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage: os.loadavg() };
+  fs.writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), machine, options: { seconds: opts.seconds, leases: opts.leases, profile: opts.profile }, checkouts: opts.checkouts.map(({ label, commit }) => ({ label, commit })), rows }, null, 2)}\n`);
+  console.log(`\nWrote ${path.relative(REPO, out)}`);
 }
 
-await main();
+async function cleanUp() {
+  await dropLeftovers();
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+// Ctrl-C: servers die with this process (lib/servers.ts); scratch databases are dropped.
+process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
+try {
+  await main();
+} finally {
+  await cleanUp();
+}

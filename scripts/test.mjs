@@ -31,7 +31,7 @@ if (!process.env.TEST_DATABASE_URL) {
 console.log("Preparing database templates…");
 run(process.execPath, ["--import", "tsx", "test/support/prepare.ts"]);
 
-const files = only.length > 0 ? only : [...testFiles("src"), ...testFiles("test")].sort();
+const files = only.length > 0 ? only : [...testFiles("src"), ...testFiles("test"), ...testFiles("bench")].sort();
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", ...files],
