@@ -87,8 +87,8 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   // Shutting down: waits and event streams answer at once, and every connection closes
   // after its answer, so that a rolling restart takes seconds.
   app.addHook("preClose", async () => engine.bus.shutdown());
-  app.addHook("onSend", async (_request, reply) => {
-    if (engine.bus.isClosing) reply.header("connection", "close");
+  app.addHook("onResponse", async (request) => {
+    if (engine.bus.isClosing) request.raw.socket?.end();
   });
   if (sweeper) {
     const stop = startSweeper(database, config.sweepIntervalMs, (error) => app.log.error({ err: error }, "sweep failed"));

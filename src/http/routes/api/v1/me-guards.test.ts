@@ -83,14 +83,15 @@ eachBackend("agent API guards", ({ t }) => {
     assert.equal((await p.line()).occupied, 0);
   });
 
-  test("an event stream ends at sign-out, deactivation and deletion", async () => {
+  test("an event stream ends at sign-out, a password change, deactivation and deletion", async () => {
     const base = await t().listen();
     const p = await pool(t(), 0, 1);
-    for (const how of ["sign-out", "deactivate", "delete"] as const) {
+    for (const how of ["sign-out", "password", "deactivate", "delete"] as const) {
       const agent = await p.agent();
       const events = await openEvents(base, agent.token);
       const started = Date.now();
       if (how === "sign-out") await t().call("POST", "/api/v1/auth/logout", { token: agent.token });
+      else if (how === "password") await t().call("PATCH", `/api/v1/users/${agent.id}`, { token: p.account.admin.token, body: { password: "a brand new secret" } });
       else if (how === "deactivate") await t().call("PATCH", `/api/v1/users/${agent.id}`, { token: p.account.admin.token, body: { active: false } });
       else await t().call("DELETE", `/api/v1/users/${agent.id}`, { token: p.account.admin.token });
       await Promise.race([events.ended, new Promise((_, reject) => setTimeout(() => reject(new Error(`${how}: the stream is still open`)), 3000))]);
