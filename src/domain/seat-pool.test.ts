@@ -16,7 +16,7 @@ function agent(userId: string, over: Partial<AgentSeat> = {}): AgentSeat {
 }
 
 function entry(userId: string, over: Partial<QueueEntry> = {}): QueueEntry {
-  return { userId, seq: 1, enqueuedAt: at(-60), heldUntil: at(30), waitingUntil: null, reservedUntil: null, ...over };
+  return { userId, seq: 1, enqueuedAt: at(-60), heldUntil: at(30), waitingUntil: null, reservedUntil: null, request: null, ...over };
 }
 
 function ids() {
@@ -56,20 +56,20 @@ test("starting: named, join, take, cooldown, refusal with and without a wait, an
     ["none", agent("none", { seat: null })],
   ]);
   const pool = new SeatPool({ product: "p", total: 1, occupied: 1, queue: [] }, agents, NOW, TTL_MS, ids());
-  const named = pool.start("named", null);
+  const named = pool.start("named", "tok", null);
   assert.ok(named.ok && named.kind === "named" && named.leaseExpiresAt === null);
-  const join = pool.start("holder", null);
+  const join = pool.start("holder", "tok", null);
   assert.ok(join.ok && join.kind === "join" && join.sharedSessionId === "ss_0");
   assert.deepEqual([...pool.writes.leasesRenewed], ["ss_0"], "joining restarts the lease");
-  const cool = pool.start("cool", null);
+  const cool = pool.start("cool", "tok", null);
   assert.ok(!cool.ok && cool.error.code === "SEAT_COOLDOWN" && cool.error.retryAfter === 30);
-  const busy = pool.start("busy", null);
+  const busy = pool.start("busy", "tok", null);
   assert.ok(!busy.ok && busy.error.code === "TOO_MANY_SESSIONS");
-  const none = pool.start("none", null);
+  const none = pool.start("none", "tok", null);
   assert.ok(!none.ok && none.error.code === "NO_SEAT_ASSIGNED");
-  const refused = pool.start("w", null);
+  const refused = pool.start("w", "tok", null);
   assert.ok(!refused.ok && refused.refused && refused.error.extra.queuePosition === undefined, "without wait: not queued");
-  const queued = pool.start("w", { until: at(10), first: true });
+  const queued = pool.start("w", "tok", { until: at(10), first: true, request: { id: "wait_w", tokenId: "tok" } });
   assert.ok(!queued.ok && queued.error.extra.queuePosition === 1);
   assert.deepEqual(pool.state.queue.map((e) => [e.userId, e.heldUntil.getTime()]), [["w", at(20).getTime()]], "the place lives as long as the agent is seen");
   assert.equal(pool.writes.refusals, 2, "a refusal counted once per request");
@@ -87,11 +87,11 @@ test("a freed seat goes to the head of the queue as a reservation, which it take
   assert.ok(pool.end("h", "sh", "agent").ok);
   assert.equal(pool.state.occupied, 0);
   assert.deepEqual(pool.writes.events.map((e) => [e.userId, e.event.type]), [["first", "seat.granted"]]);
-  const late = pool.start("late", null);
+  const late = pool.start("late", "tok", null);
   assert.ok(!late.ok && late.refused, "the free seat is the head's");
-  const second = pool.start("second", { until: at(30), first: false });
+  const second = pool.start("second", "tok", { until: at(30), first: false, request: { id: "wait_second", tokenId: "tok" } });
   assert.ok(!second.ok && second.error.extra.queuePosition === 1, "second is next");
-  const first = pool.start("first", { until: at(30), first: false });
+  const first = pool.start("first", "tok", { until: at(30), first: false, request: { id: "wait_first", tokenId: "tok" } });
   assert.ok(first.ok && first.kind === "take");
   assert.deepEqual(pool.writes.waits, [60], "the wait is recorded");
   assert.equal(pool.end("h", "sh", "agent").ok, false, "an ended session cannot end twice");
@@ -156,6 +156,11 @@ class SequentialModel {
         e.reserved = now + TTL_MS;
         free--;
       }
+    }
+    // A seat kept for an open waiting request is that request's session at once.
+    for (const e of this.queue.filter((e) => e.reserved !== null && e.waiting !== null && e.waiting > now)) {
+      this.queue = this.queue.filter((x) => x !== e);
+      this.holders.set(e.user, [`m${++this.n}`]);
     }
   }
 
@@ -242,6 +247,7 @@ class BatchedPool {
   private seq = 0;
   private readonly ids = ids();
   readonly violations: string[] = [];
+  private requests = 0;
 
   constructor(total: number) {
     this.state = { product: "p", total, occupied: 0, queue: [] };
@@ -250,7 +256,7 @@ class BatchedPool {
 
   round(commands: Command[], now: number): string[] {
     const byId = new Map([...this.agents.values()].map((a) => [a.userId, structuredClone(a)]));
-    const pool = new SeatPool(structuredClone(this.state), byId, new Date(now), TTL_MS, this.ids);
+    const pool = new SeatPool(structuredClone(this.state), byId, new Date(now), TTL_MS, this.ids, new Set(["tok"]));
     const taken = () => pool.state.occupied + pool.state.queue.filter((e) => e.reservedUntil !== null).length;
     const out = commands.map((c) => {
       const before = taken();
@@ -282,7 +288,7 @@ class BatchedPool {
         for (const e of pool.state.queue) if (e.userId === userId && e.reservedUntil === null) e.heldUntil = new Date(Math.max(e.heldUntil.getTime(), now + TTL_MS));
         return "ok";
       case "start": {
-        const r = pool.start(userId, c.wait === null ? null : { until: new Date(now + c.wait * 1000), first: true });
+        const r = pool.start(userId, "tok", c.wait === null ? null : { until: new Date(now + c.wait * 1000), first: true, request: { id: `wait_${++this.requests}`, tokenId: "tok" } });
         if (r.ok) return r.kind;
         return r.refused ? `refused:${(r.error.extra.queuePosition as number | undefined) ?? null}` : r.error.code;
       }

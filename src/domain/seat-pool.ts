@@ -26,6 +26,14 @@ export interface QueueEntry {
   waitingUntil: Date | null;
   /** A seat is kept for the agent until then. */
   reservedUntil: Date | null;
+  /** The agent's open waiting request: a seat freed for it becomes its session at once. */
+  request: WaitingRequest | null;
+}
+
+export interface WaitingRequest {
+  id: string;
+  /** The token it was made with (checked again before it is served). */
+  tokenId: string;
 }
 
 export interface OpenSession {
@@ -74,6 +82,8 @@ export interface Wait {
   until: Date;
   /** The request's first attempt (a refusal is recorded once per request). */
   first: boolean;
+  /** Who waits: any process may serve the request while it is open. */
+  request: WaitingRequest;
 }
 
 export type AgentEvent =
@@ -85,7 +95,10 @@ export type AgentEvent =
 /** What a change did, for the store to write set-based (the queue is written from its final state). */
 export interface PoolWrites {
   sharedStarted: { id: string; userId: string }[];
-  sessionsStarted: { id: string; userId: string; sharedSessionId: string | null; seat: SeatType; supportKey: string }[];
+  sessionsStarted: {
+    id: string; userId: string; sharedSessionId: string | null; seat: SeatType; supportKey: string;
+    tokenId: string | null; requestId: string | null;
+  }[];
   sessionsConnected: string[];
   sessionsEnded: { id: string; reason: string; byAdmin: boolean }[];
   sharedEnded: { id: string; userId: string; ending: Ending }[];
@@ -99,6 +112,8 @@ export interface PoolWrites {
   /** Seconds each admitted waiter waited. */
   waits: number[];
   events: { userId: string; event: AgentEvent }[];
+  /** Waiting requests served in this change (their processes answer them). */
+  served: { userId: string; requestId: string }[];
 }
 
 export interface IdSource {
@@ -197,7 +212,7 @@ export function allSharedSeatsInUse(queuePosition: number | null): DomainError {
 function emptyWrites(): PoolWrites {
   return {
     sharedStarted: [], sessionsStarted: [], sessionsConnected: [], sessionsEnded: [], sharedEnded: [], sessionsMoved: [],
-    leasesRenewed: new Set(), cooldowns: new Map(), releasesResolved: new Set(), refusals: 0, waits: [], events: [],
+    leasesRenewed: new Set(), cooldowns: new Map(), releasesResolved: new Set(), refusals: 0, waits: [], events: [], served: [],
   };
 }
 
@@ -207,6 +222,8 @@ function emptyWrites(): PoolWrites {
  */
 export class SeatPool {
   readonly writes: PoolWrites = emptyWrites();
+  /** Agents a seat was reserved for in this change. */
+  private readonly reservedFor = new Set<string>();
   /** Sessions that ended, before this change (loaded) or in it: who they belonged to, and how. */
   private readonly ended = new Map<string, { userId: string; byAdmin: boolean }>();
 
@@ -216,6 +233,8 @@ export class SeatPool {
     readonly now: Date,
     private readonly leaseTtlMs: number,
     private readonly ids: IdSource,
+    /** Tokens known to be valid now: a waiting request made with one is served as soon as a seat is its. */
+    private readonly validTokens: ReadonlySet<string> = new Set(),
   ) {
     this.settle();
   }
@@ -254,20 +273,65 @@ export class SeatPool {
   /** The agent's waiting request is gone (its token no longer valid): the place lasts while the agent is alive. */
   closeWait(userId: string): void {
     const own = this.state.queue.find((e) => e.userId === userId);
-    if (!own || own.waitingUntil === null) return;
+    if (!own || (own.waitingUntil === null && own.request === null)) return;
     own.waitingUntil = null;
+    own.request = null;
+    if (own.reservedUntil !== null && own.reservedUntil > this.now) this.reservedFor.delete(userId);
     this.settle();
   }
 
+  /**
+   * Places that got a seat in this change while their agent's request waits, and whose
+   * agent or token the pool does not know yet: the caller loads them, then serves each
+   * (serveWaiting) or ends its wait (closeWait) when its token is no longer valid.
+   */
+  waitingToServe(): QueueEntry[] {
+    return this.state.queue.filter((e) => this.reservedFor.has(e.userId) && e.request !== null && e.waitingUntil !== null && e.waitingUntil > this.now);
+  }
+
+  /** The session this change made for a waiting request, if it served it. */
+  servedSession(requestId: string): PoolWrites["sessionsStarted"][number] | undefined {
+    return this.writes.sessionsStarted.find((s) => s.requestId === requestId);
+  }
+
+  /** Serves a waiting request whose seat is kept for it (see serveReady). */
+  serveWaiting(userId: string): void {
+    this.serve(userId);
+    this.settle();
+  }
+
+  /**
+   * The seat kept for a waiting request becomes that request's support session at once,
+   * whichever process holds the request, instead of a reservation the request would have
+   * to come back for. Serving changes no count of free seats: nothing else moves.
+   */
+  private serve(userId: string): void {
+    const entry = this.state.queue.find((e) => e.userId === userId);
+    if (!entry || entry.request === null || !this.reservedFor.has(userId)) return;
+    const request = entry.request;
+    this.reservedFor.delete(userId);
+    const outcome = this.decideStart(this.agent(userId), request.tokenId, { until: entry.waitingUntil!, first: false, request });
+    if (!outcome.ok) return;
+    this.writes.events = this.writes.events.filter((e) => !(e.userId === userId && e.event.type === "seat.granted"));
+    this.writes.served.push({ userId, requestId: request.id });
+  }
+
+  /** Waiting requests whose seat is kept for them, when the pool knows their agent and token. */
+  private serveReady(): void {
+    for (const e of this.waitingToServe()) {
+      if (this.agents.has(e.userId) && this.validTokens.has(e.request!.tokenId)) this.serve(e.userId);
+    }
+  }
+
   /** Creates a support session, taking or joining a concurrent seat; refused, it may queue. */
-  start(userId: string, wait: Wait | null): StartOutcome {
-    const outcome = this.decideStart(this.agent(userId), wait);
+  start(userId: string, tokenId: string | null, wait: Wait | null): StartOutcome {
+    const outcome = this.decideStart(this.agent(userId), tokenId, wait);
     this.settle();
     if (!outcome.ok && outcome.refused) return { ok: false, refused: true, error: allSharedSeatsInUse(this.queuePosition(userId)) };
     return outcome;
   }
 
-  private decideStart(agent: AgentSeat, wait: Wait | null): StartOutcome {
+  private decideStart(agent: AgentSeat, tokenId: string | null, wait: Wait | null): StartOutcome {
     const product = this.state.product;
     if (agent.seat === null) return { ok: false, refused: false, error: new DomainError("NO_SEAT_ASSIGNED", { product }) };
     if (agent.sessions.length >= MAX_OPEN_SESSIONS) {
@@ -281,26 +345,34 @@ export class SeatPool {
       case "cooldown":
         return { ok: false, refused: false, error: new DomainError("SEAT_COOLDOWN", { product, seconds: r.seconds }, { retryAfter: r.seconds }, [], r.seconds) };
       case "named":
-        return this.openSession(agent, null, "named");
+        return this.openSession(agent, null, "named", tokenId, null);
       case "holding":
         this.writes.leasesRenewed.add(agent.sharedSessionId!);
-        return this.openSession(agent, agent.sharedSessionId, "join");
+        return this.openSession(agent, agent.sharedSessionId, "join", tokenId, null);
       case "reserved":
       case "free":
-        return this.openSession(agent, this.takeSeat(agent, r.entry), "take");
+        return this.openSession(agent, this.takeSeat(agent, r.entry), "take", tokenId, wait?.request.id ?? null);
     }
   }
 
   private refuse(agent: AgentSeat, wait: Wait | null): StartOutcome {
     const waiting = wait !== null && wait.until > this.now;
     const own = this.state.queue.find((e) => e.userId === agent.userId);
-    if (waiting && own) own.waitingUntil = own.waitingUntil && own.waitingUntil > wait.until ? own.waitingUntil : wait.until;
+    if (waiting && own) {
+      own.waitingUntil = own.waitingUntil && own.waitingUntil > wait.until ? own.waitingUntil : wait.until;
+      own.request = wait.request;
+    }
     if (waiting && !own) {
       this.state.queue.push({
         userId: agent.userId, seq: null, enqueuedAt: this.now, heldUntil: agent.seenUntil ?? this.now, waitingUntil: wait.until, reservedUntil: null,
+        request: wait.request,
       });
     }
-    if (!waiting && wait !== null && own) own.waitingUntil = null; // the wait ended: the place lasts while the agent is alive
+    if (!waiting && wait !== null && own) {
+      // The wait ended: the place lasts while the agent is alive.
+      own.waitingUntil = null;
+      own.request = null;
+    }
     if (wait === null || wait.first) this.writes.refusals++;
     return { ok: false, refused: true, error: allSharedSeatsInUse(null) };
   }
@@ -319,12 +391,18 @@ export class SeatPool {
     return id;
   }
 
-  private openSession(agent: AgentSeat, sharedSessionId: string | null, kind: "named" | "join" | "take"): StartOutcome {
+  private openSession(
+    agent: AgentSeat,
+    sharedSessionId: string | null,
+    kind: "named" | "join" | "take",
+    tokenId: string | null,
+    requestId: string | null,
+  ): StartOutcome {
     const id = this.ids.sessionId();
     const supportKey = this.ids.supportKey();
     const seat = agent.seat!;
     agent.sessions.push({ id, state: "pending", sharedSessionId });
-    this.writes.sessionsStarted.push({ id, userId: agent.userId, sharedSessionId, seat, supportKey });
+    this.writes.sessionsStarted.push({ id, userId: agent.userId, sharedSessionId, seat, supportKey, tokenId, requestId });
     return { ok: true, kind, sessionId: id, supportKey, seat, sharedSessionId, leaseExpiresAt: sharedSessionId === null ? null : this.leaseExpiresAt };
   }
 
@@ -459,8 +537,10 @@ export class SeatPool {
     const until = this.leaseExpiresAt;
     for (const entry of waitingEntries(this.state, now).slice(0, freeSeats(this.state, now))) {
       entry.reservedUntil = until;
+      this.reservedFor.add(entry.userId);
       this.event(entry.userId, { type: "seat.granted", product: this.state.product, reservedUntil: until.toISOString() });
     }
+    this.serveReady();
   }
 }
 

@@ -5,10 +5,10 @@
 import { DomainError, notFound } from "../domain/errors.js";
 import { isId, newId } from "../domain/ids.js";
 import { ALL_SHARED_SEATS_IN_USE_MESSAGE, type Language } from "../domain/messages.js";
-import { queuePosition, seatStatus } from "../domain/seat-pool.js";
+import { queuePosition, seatStatus, type Wait } from "../domain/seat-pool.js";
 import type { Db } from "../store/database.js";
 import { insertAudit } from "../store/audit.repository.js";
-import { readSeatsOf } from "../store/pool.repository.js";
+import { findServedRequest, readSeatsOf } from "../store/pool.repository.js";
 import { upsertReleaseRequest } from "../store/release-request.repository.js";
 import { findAssignment } from "../store/seat.repository.js";
 import { heartbeatMany, type HeartbeatResult } from "../store/shared-session.repository.js";
@@ -20,7 +20,7 @@ import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { Waker } from "./signals.js";
 import { logout } from "./auth.service.js";
-import type { SupportSessionView } from "./views.js";
+import { supportSessionView, type SupportSessionView } from "./views.js";
 
 export const MAX_WAIT_SECONDS = 60;
 /** A waiting request looks again this often even without a signal: a safety net, not a poll loop. */
@@ -81,7 +81,8 @@ export async function startSession(
 ): Promise<SupportSessionView> {
   const product = await engine.products.bySlug(productSlug);
   const { accountId, user, tokenId } = principal;
-  const decide = async (wait: { until: Date; first: boolean } | null) => {
+  const request = { id: newId("wait"), tokenId };
+  const decide = async (wait: Wait | null) => {
     const answer = await engine.pools.decide(accountId, product, { kind: "start", userId: user.id, tokenId, wait });
     if (answer.ok) engine.sessionProducts.remember(answer.session.id, product.id);
     return answer;
@@ -100,10 +101,16 @@ export async function startSession(
       // Timed out, shutting down or abandoned: this last attempt ends the wait (its queue
       // place then lasts only while the agent's heartbeats say it is alive).
       const over = Date.now() >= until.getTime() || engine.bus.isClosing || signal?.aborted === true;
-      const answer = await decide({ until: over ? new Date(0) : until, first });
+      const answer = await decide({ until: over ? new Date(0) : until, first, request });
       if (answer.ok) return answer.session;
       if (!answer.refused || over) throw answer.error;
       await waker.wait(Math.min(until.getTime() - Date.now(), WAIT_RECHECK_MS));
+      // A process that freed a seat may have served the request already: one read, no lock.
+      const served = await findServedRequest(engine.db, accountId, user.id, request.id);
+      if (served) {
+        engine.sessionProducts.remember(served.id, product.id);
+        return supportSessionView(served, product.slug, served.leaseExpiresAt);
+      }
     }
   } finally {
     signal?.removeEventListener("abort", stop);

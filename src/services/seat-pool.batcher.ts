@@ -62,6 +62,7 @@ export class PoolBatcher {
               userIds: requests.map((r) => r.userId),
               sessionIds: requests.flatMap((r) => (r.kind === "start" ? [] : [r.sessionId])),
               tokenIds: requests.flatMap((r) => (r.kind === "start" ? [r.tokenId] : [])),
+              requestIds: requests.flatMap((r) => (r.kind === "start" && r.wait ? [r.wait.request.id] : [])),
             });
             if (!open) return requests.map(() => answerError(new DomainError("NO_SEAT_ASSIGNED", { product: product.slug })));
             return requests.map((r) => decideOne(open, r));
@@ -81,20 +82,14 @@ function decideOne(open: OpenPool, request: PoolRequest): PoolAnswer {
       if (request.wait !== null) open.machine.closeWait(request.userId);
       return answerError(new DomainError("UNAUTHENTICATED"));
     }
-    const outcome = open.machine.start(request.userId, request.wait);
+    // Served meanwhile by a process that freed a seat for it: that session is the answer.
+    const served = request.wait && open.served.get(request.wait.request.id);
+    if (served) return { ok: true, session: supportSessionView(served, slug, served.leaseExpiresAt) };
+    const servedNow = request.wait && open.machine.servedSession(request.wait.request.id);
+    if (servedNow) return { ok: true, session: startedView(open, servedNow.id, servedNow.supportKey, servedNow.seat, open.machine.leaseExpiresAt) };
+    const outcome = open.machine.start(request.userId, request.tokenId, request.wait);
     if (!outcome.ok) return answerError(outcome.error, outcome.refused);
-    open.tokenOf.set(outcome.sessionId, request.tokenId);
-    return {
-      ok: true,
-      session: {
-        id: outcome.sessionId,
-        product: slug,
-        state: "pending",
-        supportKey: outcome.supportKey,
-        seat: { type: outcome.seat, leaseExpiresAt: outcome.leaseExpiresAt?.toISOString() ?? null },
-        createdAt: open.now.toISOString(),
-      },
-    };
+    return { ok: true, session: startedView(open, outcome.sessionId, outcome.supportKey, outcome.seat, outcome.leaseExpiresAt) };
   }
   const row = open.sessions.get(request.sessionId);
   if (!row || row.user_id !== request.userId || row.product_id !== open.product.id) return answerError(notFound("support session"));
@@ -109,4 +104,15 @@ function decideOne(open: OpenPool, request: PoolRequest): PoolAnswer {
   if (!outcome.ok) return answerError(outcome.error);
   const ended: SupportSessionRow = { ...row, state: "ended", ended_at: open.now, end_reason: request.reason };
   return { ok: true, session: supportSessionView(ended, slug, null) };
+}
+
+function startedView(open: OpenPool, id: string, supportKey: string, seat: "named" | "concurrent", leaseExpiresAt: Date | null): SupportSessionView {
+  return {
+    id,
+    product: open.product.slug,
+    state: "pending",
+    supportKey,
+    seat: { type: seat, leaseExpiresAt: seat === "named" ? null : leaseExpiresAt?.toISOString() ?? null },
+    createdAt: open.now.toISOString(),
+  };
 }

@@ -22,7 +22,7 @@ import { formatSupportKey, SeatPool, type Actor, type AgentSeat, type IdSource, 
 import { decideNamedGrant, decideSubscriptionChange, type SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
 import { insertAudits, type AuditActor, type AuditEntry } from "../store/audit.repository.js";
-import { loadAgents, loadPool, lockPools, writePool, type LockedPool } from "../store/pool.repository.js";
+import { loadAgents, loadPool, lockPools, writePool, type LockedPool, type SessionWithLease } from "../store/pool.repository.js";
 import { findProductsByIds } from "../store/product.repository.js";
 import { clearWarning, mappingsOfUser, setWarning, usersWaitingForNamed } from "../store/scim-group.repository.js";
 import {
@@ -30,7 +30,7 @@ import {
   upsertAssignments, type AssignmentChange,
 } from "../store/seat.repository.js";
 import { upsertSubscription } from "../store/subscription.repository.js";
-import type { ProductRow, SupportSessionRow, UserRow } from "../store/schema.js";
+import type { ProductRow, UserRow } from "../store/schema.js";
 import { findUser } from "../store/user.repository.js";
 import { auditActor, SYSTEM_ACTOR, type Principal } from "./context.js";
 import { publish, type Signal } from "./signals.js";
@@ -45,15 +45,17 @@ export interface Wanted {
   userIds?: string[];
   sessionIds?: string[];
   tokenIds?: string[];
+  /** Waiting requests that may have been served meanwhile. */
+  requestIds?: string[];
 }
 
 /** One product's pool, locked and loaded in this transaction. */
 export class OpenPool {
   /** Support sessions loaded by id (as they were before this change). */
-  readonly sessions = new Map<string, SupportSessionRow>();
-  readonly validTokens = new Set<string>();
+  readonly sessions = new Map<string, SessionWithLease>();
+  /** Sessions made for waiting requests, by request id. */
+  readonly served = new Map<string, SessionWithLease>();
   readonly connections = new Map<string, { mode: string; platform: string }>();
-  readonly tokenOf = new Map<string, string | null>();
   readonly totalBefore: number;
 
   constructor(
@@ -65,6 +67,8 @@ export class OpenPool {
     readonly occupiedBefore: number,
     /** The queue as it is in the database (the machine has settled since). */
     private readonly queueBefore: QueueEntry[],
+    /** Tokens checked in this change and valid (the machine serves waiting requests made with them). */
+    readonly validTokens: Set<string>,
   ) {
     this.totalBefore = machine.state.total;
   }
@@ -98,12 +102,12 @@ export class OpenPool {
       leaseExpiresAt: machine.leaseExpiresAt,
       writes: machine.writes,
       connections: this.connections,
-      tokenOf: this.tokenOf,
       queueBefore: this.queueBefore,
       queueAfter: machine.state.queue,
       usage: { occupiedBefore: this.occupiedBefore, totalBefore: this.totalBefore, occupied: machine.state.occupied, total: machine.state.total },
     });
     const signals: Signal[] = machine.writes.events.map(({ userId, event }) => ({ t: "user", a: accountId, u: userId, e: event }));
+    for (const { userId, requestId } of machine.writes.served) signals.push({ t: "served", a: accountId, u: userId, r: requestId });
     const queueKey = (q: { userId: string; seq: number | null; reservedUntil: Date | null }[]) => q.map((e) => `${e.userId}:${e.seq}:${e.reservedUntil?.getTime()}`).join();
     if (queueKey(this.queueBefore) !== queueKey(machine.state.queue)) signals.push({ t: "pool", a: accountId, p: product.id });
     return signals;
@@ -165,6 +169,7 @@ export class SeatChange {
         userIds: [...new Set(wanted.userIds ?? [])],
         sessionIds: wanted.sessionIds ?? [],
         tokenIds: wanted.tokenIds ?? [],
+        requestIds: wanted.requestIds ?? [],
       });
       const product = this.product(productId);
       const queueBefore = loaded.queue.map((e) => ({ ...e }));
@@ -174,15 +179,16 @@ export class SeatChange {
         now,
         locked.account.lease_ttl_seconds * 1000,
         SEAT_IDS,
+        loaded.validTokens,
       );
       // The usage history last saw the expired leases as occupied.
-      open = new OpenPool(this, product, locked, machine, loaded.occupied + loaded.expired.length, queueBefore);
+      open = new OpenPool(this, product, locked, machine, loaded.occupied + loaded.expired.length, queueBefore, loaded.validTokens);
       for (const id of loaded.expiredSessions) machine.knowEnded(id, "", false);
       for (const s of loaded.sessions) {
         open.sessions.set(s.id, s);
+        if (s.request_id !== null) open.served.set(s.request_id, s);
         if (s.state === "ended") machine.knowEnded(s.id, s.user_id, s.ended_by_admin);
       }
-      for (const id of loaded.validTokens) open.validTokens.add(id);
       for (const e of loaded.expired) {
         this.audit(
           { action: "lease.expired", target: { type: "shared_session", id: e.id }, details: { product: product.slug, userId: e.userId, leaseExpiredAt: e.leaseExpiredAt.toISOString() } },
@@ -419,9 +425,25 @@ export class SeatChange {
     }
   }
 
-  /** Settles and writes everything: named seats handed out, every pool opened, audit, signals. */
+  /**
+   * Seats reserved in this change for agents whose waiting request is open become those
+   * requests' sessions now, once each request's token is checked (an invalid one ends its
+   * wait, and the seat goes to the next in line).
+   */
+  private async serveWaitingRequests(open: OpenPool): Promise<void> {
+    for (let waiting = open.machine.waitingToServe(); waiting.length > 0; waiting = open.machine.waitingToServe()) {
+      await open.need({ userIds: waiting.map((e) => e.userId), tokenIds: waiting.map((e) => e.request!.tokenId) });
+      for (const e of waiting) {
+        if (open.validTokens.has(e.request!.tokenId)) open.machine.serveWaiting(e.userId);
+        else open.machine.closeWait(e.userId);
+      }
+    }
+  }
+
+  /** Settles and writes everything: named seats handed out, waiting requests served, every pool opened, audit, signals. */
   async finish(): Promise<void> {
     await this.handOutNamedSeats();
+    for (const open of this.pools.values()) await this.serveWaitingRequests(open);
     const signals: Signal[] = [];
     for (const productId of [...this.pools.keys()].sort()) signals.push(...(await this.pools.get(productId)!.write()));
     const byActor = new Map<string, { actor: AuditActor; entries: AuditEntry[] }>();

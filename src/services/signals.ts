@@ -16,7 +16,9 @@ export type Signal =
   /** An event for one agent's app. */
   | { t: "user"; a: string; u: string; e: AgentEvent }
   /** The user's tokens may have stopped being valid (sign-out, revocation, deactivation…). */
-  | { t: "auth"; a: string; u: string };
+  | { t: "auth"; a: string; u: string }
+  /** A waiting request of the user was served (its support session is made). */
+  | { t: "served"; a: string; u: string; r: string };
 
 /** pg_notify refuses payloads of 8000 bytes or more; stay well under. */
 export const MAX_PAYLOAD_BYTES = 7000;
@@ -84,7 +86,7 @@ export class SignalBus {
     for (const signal of signals) {
       if (signal.t === "pool") this.emitter.emit(poolKey(signal.a, signal.p));
       else if (signal.t === "user") this.emitter.emit(userKey(signal.a, signal.u), signal.e);
-      else if (signal.t === "auth") this.emitter.emit(authKey(signal.a, signal.u));
+      else if (signal.t === "auth" || signal.t === "served") this.emitter.emit(authKey(signal.a, signal.u));
     }
   }
 
@@ -96,6 +98,7 @@ export class SignalBus {
     return this.on(userKey(accountId, userId), listener);
   }
 
+  /** The user's tokens changed, or one of its waiting requests was served. */
   onAuth(accountId: string, userId: string, listener: () => void): () => void {
     return this.on(authKey(accountId, userId), listener);
   }

@@ -37,6 +37,8 @@ interface QueueJson {
   held_until: string;
   waiting_until: string | null;
   reserved_until: string | null;
+  waiting_request_id: string | null;
+  waiting_token_id: string | null;
 }
 
 interface AgentJson {
@@ -52,7 +54,11 @@ interface SessionJson extends Omit<SupportSessionRow, "created_at" | "connected_
   created_at: string;
   connected_at: string | null;
   ended_at: string | null;
+  lease_expires_at: string | null;
 }
+
+/** A support session with the lease of the shared session it holds its seat through, if open. */
+export type SessionWithLease = SupportSessionRow & { leaseExpiresAt: Date | null };
 
 const date = (s: string | null) => (s === null ? null : new Date(s));
 
@@ -64,6 +70,7 @@ export function toQueueEntry(q: QueueJson): QueueEntry {
     heldUntil: new Date(q.held_until),
     waitingUntil: date(q.waiting_until),
     reservedUntil: date(q.reserved_until),
+    request: q.waiting_request_id !== null && q.waiting_token_id !== null ? { id: q.waiting_request_id, tokenId: q.waiting_token_id } : null,
   };
 }
 
@@ -78,9 +85,12 @@ function toAgent(a: AgentJson): AgentSeat {
   };
 }
 
-function toSession(s: SessionJson): SupportSessionRow {
-  return { ...s, created_at: new Date(s.created_at), connected_at: date(s.connected_at), ended_at: date(s.ended_at) };
+function toSession({ lease_expires_at, ...s }: SessionJson): SessionWithLease {
+  return { ...s, created_at: new Date(s.created_at), connected_at: date(s.connected_at), ended_at: date(s.ended_at), leaseExpiresAt: date(lease_expires_at) };
 }
+
+const sessionJson = sql`to_jsonb(s) || jsonb_build_object('lease_expires_at',
+  (SELECT lease_expires_at FROM shared_sessions ss WHERE ss.account_id = s.account_id AND ss.id = s.shared_session_id AND ss.ended_at IS NULL))`;
 
 /** The agents' seat of the product, open shared session (its lease live at `now`), open sessions, cooldown and presence. */
 function agentsJson(accountId: string, productId: string, userIds: string[], now: Date, expired: RawBuilder<unknown>) {
@@ -106,8 +116,8 @@ export interface LoadedPool {
   expired: { id: string; userId: string; leaseExpiredAt: Date }[];
   /** Support sessions ended with them. */
   expiredSessions: string[];
-  /** The support sessions asked for, as they were before this load. */
-  sessions: SupportSessionRow[];
+  /** The support sessions asked for (by id, or made for a waiting request), as they were before this load. */
+  sessions: SessionWithLease[];
   /** Of the tokens asked for, those still valid (not revoked, user active). */
   validTokens: Set<string>;
 }
@@ -124,7 +134,7 @@ export async function loadPool(
   accountId: string,
   productId: string,
   now: Date,
-  wanted: { userIds: string[]; sessionIds: string[]; tokenIds: string[] },
+  wanted: { userIds: string[]; sessionIds: string[]; tokenIds: string[]; requestIds: string[] },
 ): Promise<LoadedPool> {
   const expiredIds = sql`SELECT id FROM expired`;
   const { rows } = await sql<{
@@ -153,8 +163,8 @@ export async function loadPool(
       ${agentsJson(accountId, productId, wanted.userIds, now, expiredIds)} AS agents,
       (SELECT coalesce(json_agg(e), '[]'::json) FROM expired e) AS expired,
       (SELECT coalesce(json_agg(id), '[]'::json) FROM expired_sessions) AS expired_sessions,
-      (SELECT coalesce(json_agg(s), '[]'::json) FROM support_sessions s
-        WHERE s.account_id = ${accountId} AND s.id = ANY(${wanted.sessionIds}::text[])) AS sessions,
+      (SELECT coalesce(json_agg(${sessionJson}), '[]'::json) FROM support_sessions s
+        WHERE s.account_id = ${accountId} AND (s.id = ANY(${wanted.sessionIds}::text[]) OR s.request_id = ANY(${wanted.requestIds}::text[]))) AS sessions,
       (SELECT coalesce(json_agg(t.id), '[]'::json) FROM auth_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
         WHERE t.id = ANY(${wanted.tokenIds}::text[]) AND t.revoked_at IS NULL AND u.active) AS tokens`.execute(db);
   const row = rows[0];
@@ -187,8 +197,6 @@ export interface PoolFlush {
   writes: PoolWrites;
   /** Mode and platform of the sessions connected. */
   connections: Map<string, { mode: string; platform: string }>;
-  /** The token each new support session was created with. */
-  tokenOf: Map<string, string | null>;
   queueBefore: QueueEntry[];
   queueAfter: QueueEntry[];
   usage: { occupiedBefore: number; totalBefore: number; occupied: number; total: number };
@@ -243,7 +251,7 @@ export async function writePool(db: Db, f: PoolFlush): Promise<void> {
       .values(
         w.sessionsStarted.map((s) => ({
           account_id: accountId, id: s.id, user_id: s.userId, product_id: productId, shared_session_id: s.sharedSessionId, seat_type: s.seat,
-          state: "pending" as const, support_key: s.supportKey, token_id: f.tokenOf.get(s.id) ?? null, created_at: now,
+          state: "pending" as const, support_key: s.supportKey, token_id: s.tokenId, request_id: s.requestId, created_at: now,
         })),
       )
       .execute();
@@ -284,20 +292,21 @@ async function writeQueue(db: Db, accountId: string, productId: string, before: 
       .insertInto("queue_entries")
       .values(fresh.map((e) => ({
         account_id: accountId, product_id: productId, user_id: e.userId, enqueued_at: e.enqueuedAt, held_until: e.heldUntil,
-        waiting_until: e.waitingUntil, reserved_until: e.reservedUntil,
+        waiting_until: e.waitingUntil, reserved_until: e.reservedUntil, waiting_request_id: e.request?.id ?? null, waiting_token_id: e.request?.tokenId ?? null,
       })))
       .execute();
   }
   const old = new Map(before.map((e) => [e.userId, e]));
   const changed = after.filter((e) => {
     const o = e.seq !== null ? old.get(e.userId) : undefined;
-    return o !== undefined && (o.waitingUntil?.getTime() !== e.waitingUntil?.getTime() || o.reservedUntil?.getTime() !== e.reservedUntil?.getTime());
+    return o !== undefined && (o.waitingUntil?.getTime() !== e.waitingUntil?.getTime() || o.reservedUntil?.getTime() !== e.reservedUntil?.getTime() || o.request?.id !== e.request?.id);
   });
   if (changed.length > 0) {
     // held_until is the heartbeats' to move, never written here.
     await sql`
-      UPDATE queue_entries q SET waiting_until = v.waiting_until, reserved_until = v.reserved_until
-      FROM (VALUES ${values(changed.map((e) => sql`(${e.userId}::text, ${e.waitingUntil}::timestamptz, ${e.reservedUntil}::timestamptz)`))}) AS v(user_id, waiting_until, reserved_until)
+      UPDATE queue_entries q SET waiting_until = v.waiting_until, reserved_until = v.reserved_until, waiting_request_id = v.request_id, waiting_token_id = v.token_id
+      FROM (VALUES ${values(changed.map((e) => sql`(${e.userId}::text, ${e.waitingUntil}::timestamptz, ${e.reservedUntil}::timestamptz, ${e.request?.id ?? null}::text, ${e.request?.tokenId ?? null}::text)`))})
+        AS v(user_id, waiting_until, reserved_until, request_id, token_id)
       WHERE q.account_id = ${accountId} AND q.product_id = ${productId} AND q.user_id = v.user_id`.execute(db);
   }
 }
@@ -354,4 +363,12 @@ export async function readSeatsOf(db: Db, accountId: string, userId: string, now
     queue: r.queue.map(toQueueEntry),
     agent: { userId, seat: r.type, sharedSessionId: r.shared, sessions: [], cooldownUntil: r.cooldown === null ? null : new Date(r.cooldown), seenUntil: null },
   }));
+}
+
+/** The support session another process made for the user's waiting request, if one has. */
+export async function findServedRequest(db: Db, accountId: string, userId: string, requestId: string): Promise<SessionWithLease | undefined> {
+  const { rows } = await sql<{ s: SessionJson }>`
+    SELECT ${sessionJson} AS s FROM support_sessions s
+    WHERE s.account_id = ${accountId} AND s.request_id = ${requestId} AND s.user_id = ${userId}`.execute(db);
+  return rows[0] && toSession(rows[0].s);
 }

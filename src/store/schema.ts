@@ -140,6 +140,8 @@ export interface SupportSessionTable {
   ended_at: Timestamp | null;
   end_reason: string | null;
   ended_by_admin: Generated<boolean>;
+  /** The waiting request it was made for, when another process served it. */
+  request_id: Generated<string | null>;
 }
 
 export interface QueueEntryTable {
@@ -151,6 +153,8 @@ export interface QueueEntryTable {
   held_until: Timestamp;
   waiting_until: Timestamp | null;
   reserved_until: Timestamp | null;
+  waiting_request_id: string | null;
+  waiting_token_id: string | null;
 }
 
 export interface SeatCooldownTable {
