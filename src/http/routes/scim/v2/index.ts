@@ -16,10 +16,6 @@ import type { App, RouteDeps } from "../../../types.js";
 
 export const SCIM_PREFIX = "/scim/v2";
 
-function baseOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${SCIM_PREFIX}`;
-}
-
 function list(resources: object[], startIndex = 1) {
   return { schemas: [LIST_RESPONSE_URN], totalResults: resources.length, startIndex, itemsPerPage: resources.length, Resources: resources };
 }
@@ -31,7 +27,9 @@ function ifMatch(request: FastifyRequest): string | undefined {
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 
-export async function register(app: App, { db }: RouteDeps): Promise<void> {
+export async function register(app: App, { db, config: settings }: RouteDeps): Promise<void> {
+  // meta.location and $ref: the configured public address, never the client's Host header.
+  const base = `${settings.publicUrl}${SCIM_PREFIX}`;
   await app.register(
     async (scim: App) => {
       scim.addContentTypeParser("application/scim+json", { parseAs: "string" }, scim.getDefaultJsonParser("error", "error"));
@@ -43,7 +41,7 @@ export async function register(app: App, { db }: RouteDeps): Promise<void> {
 
       const config = { access: { auth: "scim" as const } };
       const doc = (summary: string, extra: object = {}) => ({ tags: ["scim"], summary, ...extra });
-      const ctx = (request: FastifyRequest): ScimContext => ({ db, principal: principalOf(request) as ScimPrincipal, base: baseOf(request) });
+      const ctx = (request: FastifyRequest): ScimContext => ({ db, principal: principalOf(request) as ScimPrincipal, base });
       const created = <T extends { meta: { location: string; version: string } }>(reply: { code: (n: number) => unknown; header: (k: string, v: string) => unknown }, resource: T) => {
         reply.header("location", resource.meta.location);
         reply.header("etag", resource.meta.version);
@@ -55,16 +53,16 @@ export async function register(app: App, { db }: RouteDeps): Promise<void> {
         return resource;
       };
 
-      scim.get("/ServiceProviderConfig", { config, schema: doc("What this SCIM server supports") }, async (request) => serviceProviderConfig(baseOf(request)));
-      scim.get("/ResourceTypes", { config, schema: doc("User and Group") }, async (request) => list(resourceTypeDocuments(baseOf(request))));
+      scim.get("/ServiceProviderConfig", { config, schema: doc("What this SCIM server supports") }, async () => serviceProviderConfig(base));
+      scim.get("/ResourceTypes", { config, schema: doc("User and Group") }, async () => list(resourceTypeDocuments(base)));
       scim.get("/ResourceTypes/:id", { config, schema: { tags: ["scim"], summary: "One resource type", params: IdParams } }, async (request) => {
-        const found = resourceTypeDocuments(baseOf(request)).find((r) => r.id.toLowerCase() === request.params.id.toLowerCase());
+        const found = resourceTypeDocuments(base).find((r) => r.id.toLowerCase() === request.params.id.toLowerCase());
         if (!found) throw new ScimError(404, undefined, "No such resource type.");
         return found;
       });
-      scim.get("/Schemas", { config, schema: doc("The core User and Group schemas and the enterprise User extension") }, async (request) => list(schemaDocuments(baseOf(request))));
+      scim.get("/Schemas", { config, schema: doc("The core User and Group schemas and the enterprise User extension") }, async () => list(schemaDocuments(base)));
       scim.get("/Schemas/:id", { config, schema: { tags: ["scim"], summary: "One schema", params: IdParams } }, async (request) => {
-        const found = schemaDocuments(baseOf(request)).find((s) => s.id.toLowerCase() === request.params.id.toLowerCase());
+        const found = schemaDocuments(base).find((s) => s.id.toLowerCase() === request.params.id.toLowerCase());
         if (!found) throw new ScimError(404, undefined, "No such schema.");
         return found;
       });
