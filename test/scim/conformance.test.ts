@@ -1,12 +1,12 @@
 // What generic SCIM clients and public conformance suites expect beyond our own first rules
 // (issue 10): any userName, users without an email, externalId not unique, every attribute
-// written coming back as written. Each rule relaxed here was once refused: these tests keep
-// that evidence.
+// written coming back as written, tolerant routing with strict data, and SCIM described in
+// /openapi.json. Each rule relaxed here was once refused: these tests keep that evidence.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import { TEST_PASSWORD } from "../support/app.js";
-import { ERROR_URN, scimClient, uniqueEmail, USER_URN } from "../support/scim.js";
+import { ERROR_URN, GROUP_URN, scimClient, uniqueEmail, USER_URN } from "../support/scim.js";
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
@@ -290,5 +290,74 @@ eachBackend("SCIM conformance: attributes come back as written", ({ t }) => {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.deepEqual(Object.keys(r.body).sort(), ["active", "groups", "id", "meta", "schemas", "userName"]);
     assert.deepEqual(r.body.schemas, [USER_URN]);
+  });
+});
+
+eachBackend("SCIM conformance: tolerant routing, strict data", ({ t }) => {
+  test("resource names in any case and trailing slashes reach the same handlers (once 404)", async () => {
+    const scim = await scimClient(t());
+    const user = (await scim.post("/Users", { schemas: [USER_URN], userName: "router" })).body;
+    const get = (url: string) => t().call("GET", url, { token: scim.token });
+    const filter = encodeURIComponent('userName eq "router"');
+    for (const url of [`/scim/v2/users?filter=${filter}`, `/scim/v2/Users/?filter=${filter}`, `/SCIM/V2/USERS/?filter=${filter}`]) {
+      const r = await get(url);
+      assert.equal(r.status, 200, url);
+      assert.deepEqual(r.body.Resources.map((u: any) => u.id), [user.id], url);
+    }
+    for (const url of [`/scim/v2/users/${user.id}`, `/scim/v2/Users/${user.id}/`]) assert.equal((await get(url)).body.id, user.id, url);
+    assert.equal((await get(`/scim/v2/Users/${user.id.toUpperCase()}`)).status, 404, "ids keep their case");
+    for (const url of ["/scim/v2/groups", "/scim/v2/groups/", "/scim/v2/serviceproviderconfig", "/scim/v2/ServiceProviderConfig/", "/scim/v2/resourcetypes", "/scim/v2/resourcetypes/user", `/scim/v2/schemas/${USER_URN}`]) {
+      assert.equal((await get(url)).status, 200, url);
+    }
+
+    const posted = await t().call("POST", "/scim/v2/groups/", { token: scim.token, body: { schemas: [GROUP_URN], displayName: "Lower" }, headers: { "content-type": "application/scim+json" } });
+    assert.equal(posted.status, 201);
+    const patched = await t().call("PATCH", `/scim/v2/users/${user.id}/`, {
+      token: scim.token,
+      body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "Replace", path: "title", value: "Router" }] },
+    });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.title, "Router");
+    assert.equal((await t().call("DELETE", `/scim/v2/groups/${posted.body.id}/`, { token: scim.token })).status, 204);
+
+    const bad = await t().call("POST", "/scim/v2/users/", { token: scim.token, body: { schemas: [USER_URN], userName: 42 } });
+    assert.equal(bad.status, 400, "bad data through a tolerant route is still a SCIM error");
+    assert.deepEqual(bad.body.schemas, [ERROR_URN]);
+    assert.equal(bad.body.scimType, "invalidValue");
+    const nothing = await get("/scim/v2/bulk");
+    assert.equal(nothing.status, 404);
+    assert.deepEqual(nothing.body.schemas, [ERROR_URN]);
+    assert.equal((await t().call("GET", "/api/v1/USERS", { token: scim.account.admin.token })).status, 404, "the rest of the API keeps exact paths");
+  });
+});
+
+eachBackend("SCIM conformance: /openapi.json describes SCIM", ({ t }) => {
+  test("every SCIM route has its parameters, and every write its request body, in the SCIM media types", async () => {
+    const r = await t().call("GET", "/openapi.json");
+    assert.equal(r.status, 200);
+    const doc = typeof r.body === "string" ? JSON.parse(r.body) : r.body;
+    const op = (path: string, method: string) => {
+      const found = doc.paths[path]?.[method];
+      assert.ok(found, `${method} ${path} is documented`);
+      return found;
+    };
+    const params = (o: any, where: string) => (o.parameters ?? []).filter((p: any) => p.in === where).map((p: any) => p.name).sort();
+    const LIST = ["attributes", "count", "excludedAttributes", "filter", "sortBy", "sortOrder", "startIndex"];
+    for (const resource of ["Users", "Groups"]) {
+      assert.deepEqual(params(op(`/scim/v2/${resource}`, "get"), "query"), LIST, resource);
+      assert.deepEqual(params(op(`/scim/v2/${resource}/{id}`, "get"), "query"), ["attributes", "excludedAttributes"]);
+      for (const [path, method] of [[`/scim/v2/${resource}`, "post"], [`/scim/v2/${resource}/{id}`, "put"], [`/scim/v2/${resource}/{id}`, "patch"]]) {
+        const body = op(path, method).requestBody;
+        assert.deepEqual(Object.keys(body?.content ?? {}).sort(), ["application/json", "application/scim+json"], `${method} ${path}`);
+        assert.ok(body.content["application/scim+json"].schema, `${method} ${path} has a schema`);
+      }
+      for (const method of ["get", "put", "patch", "delete"]) assert.deepEqual(params(op(`/scim/v2/${resource}/{id}`, method), "path"), ["id"]);
+    }
+    const user = op("/scim/v2/Users", "post").requestBody.content["application/scim+json"].schema;
+    assert.deepEqual(user.required, ["userName"]);
+    for (const name of ["emails", "phoneNumbers", "addresses", "title", "preferredLanguage", ENTERPRISE]) assert.ok(user.properties[name], name);
+    const patch = op("/scim/v2/Users/{id}", "patch").requestBody.content["application/scim+json"].schema;
+    assert.deepEqual(patch.required, ["Operations"]);
+    for (const path of ["/scim/v2/ServiceProviderConfig", "/scim/v2/ResourceTypes", "/scim/v2/Schemas"]) op(path, "get");
   });
 });
