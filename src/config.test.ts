@@ -34,3 +34,17 @@ test("logs are pretty for a person at a terminal and JSON for a pipe or a file, 
   assert.equal(loadConfig({ LOG_FORMAT: "json" }, true).logFormat, "json");
   assert.equal(loadConfig({ LOG_FORMAT: "pretty" }, false).logFormat, "pretty");
 });
+
+test("SEATKEEPER_PUBLIC_URL: an http(s) URL without a trailing slash; unset, the listening address", () => {
+  assert.equal(loadConfig({}).publicUrl, "http://127.0.0.1:3000");
+  assert.equal(loadConfig({ HOST: "::1", PORT: "8080" }).publicUrl, "http://[::1]:8080");
+  assert.equal(loadConfig({ SEATKEEPER_PUBLIC_URL: "https://Seats.Example.com/" }).publicUrl, "https://seats.example.com");
+  assert.equal(loadConfig({ SEATKEEPER_PUBLIC_URL: "https://example.com/seatkeeper/" }).publicUrl, "https://example.com/seatkeeper");
+  for (const bad of ["seats.example.com", "ftp://example.com", "https://user:pw@example.com", "https://example.com/?x=1", "https://example.com/#top"]) {
+    assert.throws(
+      () => loadConfig({ SEATKEEPER_PUBLIC_URL: bad }),
+      (e: unknown) => e instanceof ConfigError && e.variable === "SEATKEEPER_PUBLIC_URL",
+      bad,
+    );
+  }
+});

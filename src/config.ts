@@ -24,6 +24,11 @@ export interface Config {
   readonly sweepIntervalMs: number;
   /** Trust X-Forwarded-For (behind a load balancer) for client addresses. */
   readonly trustProxy: boolean;
+  /**
+   * Where clients reach this server (no trailing slash), for absolute links such as SCIM's
+   * meta.location. Never taken from a request's Host header, which the client controls.
+   */
+  readonly publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +57,23 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be 1 or 0, got "${raw}"`);
 }
 
+/** SEATKEEPER_PUBLIC_URL: an http(s) origin with an optional path, nothing a link could not carry. */
+function publicUrl(env: Env, host: string, port: number): string {
+  const raw = env.SEATKEEPER_PUBLIC_URL;
+  if (raw === undefined || raw === "") return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("SEATKEEPER_PUBLIC_URL", `must be an absolute URL such as https://seats.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("SEATKEEPER_PUBLIC_URL", `must start with https:// or http://, got "${raw}"`);
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError("SEATKEEPER_PUBLIC_URL", `must not carry credentials, a query or a fragment, got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const LOG_FORMATS: readonly LogFormat[] = ["pretty", "json"];
 
@@ -74,8 +96,9 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     throw new ConfigError("LOG_FORMAT", `must be one of ${LOG_FORMATS.join(", ")}, got "${logFormat}"`);
   }
   const host = env.HOST || DEFAULT_HOST;
+  const port = integer(env, "PORT", DEFAULT_PORT, 0, 65535);
   return Object.freeze({
-    port: integer(env, "PORT", DEFAULT_PORT, 0, 65535),
+    port,
     host,
     databaseUrl,
     dataDir: env.SEATKEEPER_DATA_DIR || DEFAULT_DATA_DIR,
@@ -85,5 +108,6 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     logFormat,
     sweepIntervalMs: integer(env, "SEATKEEPER_SWEEP_INTERVAL_MS", DEFAULT_SWEEP_INTERVAL_MS, 50, 60_000),
     trustProxy: flag(env, "SEATKEEPER_TRUST_PROXY", false),
+    publicUrl: publicUrl(env, host, port),
   });
 }

@@ -56,6 +56,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     genReqId: () => newId("req" as never),
+    rewriteUrl: (request) => scim.canonicalScimUrl(request.url ?? "/"),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest("lang", "en");

@@ -41,9 +41,14 @@ export function page<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 }
 
+/** Extension: null for a user provisioned by SCIM without an email (it cannot sign in until it has one). */
+export const SignInEmail = Type.Union([Type.String(), Type.Null()], {
+  description: "the sign-in email; null for a user provisioned by SCIM without one, who cannot sign in until it has one",
+});
+
 export const UserSummary = Type.Object({
   id: Type.String(),
-  email: Type.String(),
+  email: SignInEmail,
   name: Type.String(),
   role: Role,
   privileges: PrivilegeList,
@@ -52,6 +57,7 @@ export const UserSummary = Type.Object({
 
 export const User = Type.Object({
   ...UserSummary.properties,
+  userName: Type.String({ description: "extension: the SCIM userName, which is the email for users SCIM never wrote" }),
   active: Type.Boolean(),
   hasPassword: Type.Boolean(),
   externalId: Type.Union([Type.String(), Type.Null()]),

@@ -1,12 +1,13 @@
 // SCIM 2.0 use cases (RFC 7643/7644): Users and Groups of the token's account. Writes go
 // through the same transactional user rules as the API (createUserIn, updateUserIn,
 // deleteUserIn) and group membership changes re-decide group seats in the same commit.
+import { isDeepStrictEqual } from "node:util";
 import { isId, newId } from "../domain/ids.js";
 import { ScimError, invalidPath, invalidValue, mutability, noTarget } from "../domain/scim/errors.js";
 import { parsePatchPath } from "../domain/scim/filter.js";
 import { wants, type ListQuery } from "../domain/scim/list.js";
 import {
-  applyPatch, get, personName, project, readGroup, readMemberIds, readPatch, readUser, requireObject,
+  applyUserPatch, get, nameParts, personName, project, readGroup, readMemberIds, readPatch, readUser, requireObject, signInEmail,
   type Json, type PatchOperation, type UserInput,
 } from "../domain/scim/resources.js";
 import { CORE_GROUP_URN, CORE_USER_URN, ENTERPRISE_USER_URN, LIST_RESPONSE_URN } from "../domain/scim/schemas.js";
@@ -19,7 +20,7 @@ import {
   removeMembers, touchGroup, updateGroup,
 } from "../store/scim-group.repository.js";
 import { lockPools } from "../store/pool.repository.js";
-import { findUser, listScimUsers, lockUser } from "../store/user.repository.js";
+import { findUser, findUserNameOwner, listScimUsers, lockUser } from "../store/user.repository.js";
 import type { ScimGroupRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
@@ -53,23 +54,32 @@ const groupNotFound = () => new ScimError(404, undefined, "No such group.");
 // ---------------------------------------------------------------------------------------
 // Users
 
+/**
+ * A user SCIM wrote is its attributes as written, with userName, externalId and active from
+ * their columns (an admin may deactivate the user). A user SCIM never wrote (made in the
+ * admin center or by import) is shown from what Seatkeeper knows: its email and name.
+ */
 function userView(base: string, u: UserRow, groups: { groupId: string; displayName: string }[]) {
-  const formatted = [u.given_name, u.family_name].filter(Boolean).join(" ");
-  return {
-    schemas: u.scim_enterprise ? [CORE_USER_URN, ENTERPRISE_USER_URN] : [CORE_USER_URN],
-    id: u.id,
-    ...(u.external_id !== null && { externalId: u.external_id }),
-    userName: u.email,
+  const attributes = u.scim_attributes ?? {};
+  const known = u.user_name === null && {
     name: {
-      formatted: formatted || u.name,
+      formatted: [u.given_name, u.family_name].filter(Boolean).join(" ") || u.name,
       ...(u.given_name !== null && { givenName: u.given_name }),
       ...(u.family_name !== null && { familyName: u.family_name }),
     },
     displayName: u.name,
+    ...(u.email !== null && { emails: [{ value: u.email, type: "work", primary: true }] }),
+  };
+  return {
+    schemas: attributes[ENTERPRISE_USER_URN] ? [CORE_USER_URN, ENTERPRISE_USER_URN] : [CORE_USER_URN],
+    id: u.id,
+    ...(u.external_id !== null && { externalId: u.external_id }),
+    // The users_named constraint: a user has a userName or an email.
+    userName: (u.user_name ?? u.email)!,
+    ...known,
+    ...attributes,
     active: u.active,
-    emails: [{ value: u.email, type: "work", primary: true }],
     groups: groups.map((g) => ({ value: g.groupId, display: g.displayName, $ref: `${base}/Groups/${g.groupId}` })),
-    ...(u.scim_enterprise ? { [ENTERPRISE_USER_URN]: u.scim_enterprise } : {}),
     meta: { resourceType: "User", created: u.created_at.toISOString(), lastModified: u.updated_at.toISOString(), location: `${base}/Users/${u.id}`, version: version(u.updated_at) },
   };
 }
@@ -117,38 +127,50 @@ function listResponse(resources: Json[], total: number, query: ListQuery) {
   };
 }
 
+/** userName is unique in the account, case-insensitively (the users_user_name index backs this up). */
+async function checkUserNameFree(tx: Db, accountId: string, userName: string, exceptId: string | null): Promise<void> {
+  if (await findUserNameOwner(tx, accountId, userName, exceptId)) {
+    throw new ScimError(409, "uniqueness", `The userName '${userName}' is already taken in this account.`);
+  }
+}
+
 export async function createScimUser(ctx: ScimContext, body: unknown) {
   const { db, principal } = ctx;
   const input = readUser(body);
+  const email = signInEmail(input);
   // Hash outside the transaction: scrypt is slow, and a transaction must not wait on it.
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
-  const user = await db.transaction().execute((tx) =>
-    createUserIn(tx, principal, principal.accountId, {
-      email: input.userName,
+  const user = await db.transaction().execute(async (tx) => {
+    await checkUserNameFree(tx, principal.accountId, input.userName, null);
+    return createUserIn(tx, principal, principal.accountId, {
+      email,
+      userName: input.userName,
       name: personName(input),
       role: "agent",
       externalId: input.externalId,
       active: input.active,
-      givenName: input.givenName,
-      familyName: input.familyName,
-      scimEnterprise: input.enterprise,
+      ...nameParts(input),
+      scimAttributes: input.attributes,
       passwordHash,
-    }),
-  );
+    });
+  });
   return (await viewUsers(db, ctx.base, principal.accountId, [user]))[0];
 }
 
 /** What a full SCIM User changes on a user: only what differs is written and audited. */
 function userChange(before: UserRow, input: UserInput): UpdateUserInput {
   const name = personName(input);
-  const enterprise = input.enterprise;
+  const email = signInEmail(input);
+  const { givenName, familyName } = nameParts(input);
   return {
-    ...(input.userName !== before.email && { email: input.userName }),
+    ...(input.userName !== before.user_name && { userName: input.userName }),
+    ...(email !== before.email && { email }),
     ...(name !== before.name && { name }),
     ...(input.externalId !== before.external_id && { externalId: input.externalId }),
-    ...(input.givenName !== before.given_name && { givenName: input.givenName }),
-    ...(input.familyName !== before.family_name && { familyName: input.familyName }),
-    ...(JSON.stringify(enterprise) !== JSON.stringify(before.scim_enterprise ?? null) && { scimEnterprise: enterprise }),
+    ...(givenName !== before.given_name && { givenName }),
+    ...(familyName !== before.family_name && { familyName }),
+    // jsonb keeps its own key order: compare values, not texts.
+    ...(!isDeepStrictEqual(input.attributes, before.scim_attributes) && { scimAttributes: input.attributes }),
     ...(input.active !== before.active && { active: input.active }),
   };
 }
@@ -168,7 +190,9 @@ async function changeUser(ctx: ScimContext, id: string, ifMatch: string | undefi
   const passwordHash = password !== undefined ? await hashPassword(password) : undefined;
   const user = await db.transaction().execute(async (tx) => {
     const before = await lockForChange(tx, accountId, id, ifMatch);
-    const change = userChange(before, await next(tx, before));
+    const input = await next(tx, before);
+    const change = userChange(before, input);
+    if (change.userName !== undefined) await checkUserNameFree(tx, accountId, input.userName, id);
     if (Object.keys(change).length === 0 && passwordHash === undefined) return before;
     return updateUserIn(tx, principal, accountId, id, change, passwordHash);
   });
@@ -211,11 +235,11 @@ export async function patchScimUser(ctx: ScimContext, id: string, body: unknown,
   const password = patchedPassword(operations);
   return changeUser(ctx, id, ifMatch, password, async (tx, before) => {
     const [current] = await viewUsers(tx, ctx.base, ctx.principal.accountId, [before]);
-    // groups and meta are read-only: applyPatch refuses (groups) or skips (meta) them.
+    // groups and meta are read-only: applyUserPatch refuses (groups) or skips (meta) them.
     const resource: Json = { ...current };
     delete resource.groups;
     delete resource.meta;
-    return readUser(applyPatch(resource, operations, CORE_USER_URN));
+    return readUser(applyUserPatch(resource, operations));
   });
 }
 

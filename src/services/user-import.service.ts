@@ -87,8 +87,9 @@ async function loadState(db: Db, principal: Principal, accountId: string, file: 
   return {
     actor: actorOf(principal),
     existing: new Map(
+      // Found by their sign-in rows, these users have an email.
       users.map((u): [string, ExistingUser] => [
-        u.email.toLowerCase(),
+        u.email!.toLowerCase(),
         { id: u.id, name: u.name, role: u.role, privileges: u.privileges, billingContact: u.billing_contact, active: u.active,
           seats: seatsOf.get(u.id) ?? new Map(), groupSeats: groupSeatsOf.get(u.id) ?? new Set() },
       ]),
@@ -185,7 +186,7 @@ async function writePlan(
   const audit: AuditEntry[] = [];
   const userIds = new Map<string, { id: string; name: string }>();
 
-  const newUsers: (NewUser & { row: number })[] = plan.creates.map((c) => ({
+  const newUsers: (NewUser & { email: string; row: number })[] = plan.creates.map((c) => ({
     row: c.row,
     accountId,
     id: newId("usr"),

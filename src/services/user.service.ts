@@ -87,10 +87,15 @@ export interface CreateUserInput {
   active?: boolean;
   givenName?: string | null;
   familyName?: string | null;
-  scimEnterprise?: unknown;
 }
 
-export type NewUserInput = Omit<CreateUserInput, "password"> & { passwordHash: string | null };
+/** What createUserIn writes: SCIM adds a userName, its kept attributes, and may have no email. */
+export type NewUserInput = Omit<CreateUserInput, "password" | "email"> & {
+  email: string | null;
+  userName?: string;
+  scimAttributes?: Record<string, unknown> | null;
+  passwordHash: string | null;
+};
 
 function checkShape(role: Role, billingContact: boolean): void {
   if (billingContact && role !== "admin") throw validationFailed("billingContact", "billingContactAdminOnly");
@@ -107,6 +112,7 @@ export async function createUserIn(tx: Db, principal: Principal, accountId: stri
     accountId,
     id: newId("usr"),
     email: input.email,
+    userName: input.userName ?? null,
     name: input.name,
     role: input.role,
     privileges,
@@ -116,9 +122,10 @@ export async function createUserIn(tx: Db, principal: Principal, accountId: stri
     active: input.active ?? true,
     givenName: input.givenName ?? null,
     familyName: input.familyName ?? null,
-    scimEnterprise: input.scimEnterprise ?? null,
+    scimAttributes: input.scimAttributes ?? null,
   });
-  if (!user) throw new DomainError("EMAIL_TAKEN", { email: input.email });
+  // The email is taken, or (rarely: the SCIM service checks first) the userName.
+  if (!user) throw new DomainError("EMAIL_TAKEN", { email: input.email ?? input.userName ?? "" });
   await insertAudit(tx, accountId, auditActor(principal), {
     action: "user.created",
     target: { type: "user", id: user.id, name: user.name },
@@ -138,7 +145,9 @@ export async function createUser(db: Db, principal: Principal, input: CreateUser
 
 export interface UpdateUserInput {
   name?: string;
-  email?: string;
+  /** null: SCIM left the user without an email; it cannot sign in until it has one. */
+  email?: string | null;
+  userName?: string;
   role?: Role;
   privileges?: string[];
   active?: boolean;
@@ -147,7 +156,7 @@ export interface UpdateUserInput {
   externalId?: string | null;
   givenName?: string | null;
   familyName?: string | null;
-  scimEnterprise?: unknown;
+  scimAttributes?: Record<string, unknown> | null;
 }
 
 /**
@@ -198,6 +207,7 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   const change: UserChange = {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.email !== undefined && { email: input.email }),
+    ...(input.userName !== undefined && { userName: input.userName }),
     ...(role !== before.role && { role }),
     ...(privileges.join() !== before.privileges.join() && { privileges }),
     ...(active !== before.active && { active }),
@@ -206,10 +216,10 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
     ...(input.externalId !== undefined && { externalId: input.externalId }),
     ...(input.givenName !== undefined && { givenName: input.givenName }),
     ...(input.familyName !== undefined && { familyName: input.familyName }),
-    ...(input.scimEnterprise !== undefined && { scimEnterprise: input.scimEnterprise }),
+    ...(input.scimAttributes !== undefined && { scimAttributes: input.scimAttributes }),
   };
   const after = await updateUserRow(tx, before, change);
-  if (!after) throw new DomainError("EMAIL_TAKEN", { email: input.email ?? "" });
+  if (!after) throw new DomainError("EMAIL_TAKEN", { email: input.email ?? input.userName ?? "" });
 
   const actor = auditActor(principal);
   if (active !== before.active) {

@@ -23,6 +23,8 @@ export type UserView = ReturnType<typeof userView>;
 export function userView(u: UserRow, seats: SeatAssignment[]) {
   return {
     ...userSummaryView(u),
+    // The users_named constraint: a user has a userName or an email.
+    userName: (u.user_name ?? u.email)!,
     active: u.active,
     hasPassword: u.password_hash !== null,
     externalId: u.external_id,

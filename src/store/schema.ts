@@ -25,7 +25,10 @@ export interface AccountTable {
 export interface UserTable {
   account_id: string;
   id: string;
-  email: string;
+  /** The sign-in email; null for a SCIM user without one (it cannot sign in). */
+  email: string | null;
+  /** The SCIM userName once SCIM wrote the user; until then the email is its userName. */
+  user_name: Generated<string | null>;
   name: string;
   role: "admin" | "manager" | "agent";
   privileges: ColumnType<string[], string[], string[]>;
@@ -35,7 +38,8 @@ export interface UserTable {
   external_id: string | null;
   given_name: Generated<string | null>;
   family_name: Generated<string | null>;
-  scim_enterprise: ColumnType<unknown, string | null | undefined, string | null>;
+  /** SCIM attributes kept as written without being acted on (emails, phones, extension…). */
+  scim_attributes: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -20,8 +20,10 @@ interface MultiValued {
   subs: Record<string, Scalar>;
   /** Some element matches `condition` (written over `subs`). */
   some(condition: Sql): Sql;
-  /** false where the elements live in another table (a user's groups, a group's members). */
-  sortable: boolean;
+  /** What `sortBy` on the attribute sorts by (its primary value), or null where it cannot sort. */
+  sort: Scalar | null;
+  /** An indexed condition met by every resource with an element whose value equals `value`. */
+  indexedValue?: (value: string) => Sql;
 }
 
 type Attribute = Scalar | MultiValued | { type: "complex"; subs: Record<string, Scalar> };
@@ -34,34 +36,91 @@ export interface ResourceColumns {
 const str = (expr: Sql, caseExact = false): Scalar => ({ type: "string", expr, caseExact });
 const ref = (column: string): Sql => sql.ref(column);
 
+// A user SCIM wrote keeps its attributes in users.scim_attributes, as written; a user it
+// never wrote (user_name IS NULL) shows its name and email (src/services/scim.service.ts).
+const written = (path: string[]): Sql => sql`(users.scim_attributes #>> ${`{${path.join(",")}}`}::text[])`;
+const kept = (name: string): Scalar => str(written([name]));
+const enterprise = (name: string): Scalar => str(written([ENTERPRISE_USER_URN, name]));
+const ownOrKnown = (own: Sql, known: Sql): Sql => sql`(CASE WHEN users.user_name IS NULL THEN ${known} ELSE ${own} END)`;
+
+/** A kept multi-valued attribute: its elements are the jsonb array `elements`, each `e.v`. */
+function keptList(elements: Sql, subs: string[]): MultiValued {
+  const element = (name: string): Scalar =>
+    name === "primary" ? { type: "boolean", expr: sql`(e.v ->> 'primary')::boolean` } : str(sql`(e.v ->> ${name})`);
+  return {
+    type: "multi",
+    defaultSub: "value",
+    subs: Object.fromEntries(subs.map((name) => [name.toLowerCase(), element(name)])),
+    some: (condition) => sql`EXISTS (SELECT 1 FROM jsonb_array_elements(${elements}) AS e(v) WHERE ${condition})`,
+    sort: null,
+  };
+}
+const keptValues = (name: string, extra: string[] = []) =>
+  keptList(sql`coalesce(users.scim_attributes -> ${name}, '[]'::jsonb)`, ["value", "display", "type", "primary", ...extra]);
+
 export const USER_COLUMNS: ResourceColumns = {
   urns: [CORE_USER_URN.toLowerCase(), ENTERPRISE_USER_URN.toLowerCase()],
   attributes: {
     id: str(ref("users.id"), true),
-    username: str(ref("users.email")),
+    // Index users_user_name.
+    username: str(sql`coalesce(users.user_name, users.email)`),
     externalid: str(ref("users.external_id"), true),
-    displayname: str(ref("users.name")),
+    displayname: str(ownOrKnown(written(["displayName"]), ref("users.name"))),
     active: { type: "boolean", expr: ref("users.active") },
     name: {
       type: "complex",
-      subs: { givenname: str(ref("users.given_name")), familyname: str(ref("users.family_name")), formatted: str(ref("users.name")) },
+      subs: {
+        givenname: str(ref("users.given_name")),
+        familyname: str(ref("users.family_name")),
+        formatted: str(ownOrKnown(written(["name", "formatted"]), ref("users.name"))),
+        middlename: str(written(["name", "middleName"])),
+        honorificprefix: str(written(["name", "honorificPrefix"])),
+        honorificsuffix: str(written(["name", "honorificSuffix"])),
+      },
     },
-    // A Seatkeeper user has one email, its userName, shown as the primary work address.
+    nickname: kept("nickName"),
+    profileurl: kept("profileUrl"),
+    title: kept("title"),
+    usertype: kept("userType"),
+    preferredlanguage: kept("preferredLanguage"),
+    locale: kept("locale"),
+    timezone: kept("timezone"),
     emails: {
-      type: "multi",
-      defaultSub: "value",
-      subs: { value: str(ref("users.email")), type: str(sql`'work'`), primary: { type: "boolean", expr: sql`true` } },
-      some: (condition) => condition,
-      sortable: true,
+      ...keptList(
+        ownOrKnown(
+          sql`coalesce(users.scim_attributes -> 'emails', '[]'::jsonb)`,
+          sql`(CASE WHEN users.email IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(jsonb_build_object('value', users.email, 'type', 'work', 'primary', true)) END)`,
+        ),
+        ["value", "display", "type", "primary"],
+      ),
+      // The sign-in email: the primary one, else the first work email.
+      sort: str(ref("users.email")),
+      // Index users_email_values.
+      indexedValue: (value) => sql`scim_email_values(users.scim_attributes, users.user_name, users.email) @> ARRAY[${value.toLowerCase()}]::text[]`,
     },
+    phonenumbers: keptValues("phoneNumbers"),
+    ims: keptValues("ims"),
+    photos: keptValues("photos"),
+    entitlements: keptValues("entitlements"),
+    roles: keptValues("roles"),
+    addresses: keptList(sql`coalesce(users.scim_attributes -> 'addresses', '[]'::jsonb)`, [
+      "formatted", "streetAddress", "locality", "region", "postalCode", "country", "type", "primary",
+    ]),
     groups: {
       type: "multi",
       defaultSub: "value",
       subs: { value: str(ref("gm.group_id"), true), display: str(ref("g.display_name")) },
       some: (condition) => sql`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_groups g ON g.account_id = gm.account_id AND g.id = gm.group_id
         WHERE gm.account_id = users.account_id AND gm.user_id = users.id AND (${condition}))`,
-      sortable: false,
+      sort: null,
     },
+    // The enterprise extension's attributes, by name (with or without its URN).
+    employeenumber: enterprise("employeeNumber"),
+    costcenter: enterprise("costCenter"),
+    organization: enterprise("organization"),
+    division: enterprise("division"),
+    department: enterprise("department"),
+    manager: { type: "complex", subs: { value: str(written([ENTERPRISE_USER_URN, "manager", "value"])) } },
     meta: {
       type: "complex",
       subs: { created: { type: "dateTime", expr: ref("users.created_at") }, lastmodified: { type: "dateTime", expr: ref("users.updated_at") } },
@@ -81,7 +140,7 @@ export const GROUP_COLUMNS: ResourceColumns = {
       subs: { value: str(ref("gm.user_id"), true), display: str(ref("mu.name")) },
       some: (condition) => sql`EXISTS (SELECT 1 FROM scim_group_members gm JOIN users mu ON mu.account_id = gm.account_id AND mu.id = gm.user_id
         WHERE gm.account_id = scim_groups.account_id AND gm.group_id = scim_groups.id AND (${condition}))`,
-      sortable: false,
+      sort: null,
     },
     meta: {
       type: "complex",
@@ -169,6 +228,19 @@ function compileElement(filter: Filter, attribute: MultiValued, outer: AttrPath)
   }
 }
 
+/** A `value eq "…"` among the conjuncts of an element filter: what an index can look up. */
+function valueLookedUp(filter: Filter): string | null {
+  if (filter.op === "compare" && filter.cmp === "eq" && filter.attr.name === "value" && typeof filter.value === "string") return filter.value;
+  if (filter.op === "and") return valueLookedUp(filter.left) ?? valueLookedUp(filter.right);
+  return null;
+}
+
+/** `some(condition)`, narrowed first by the attribute's index when the filter allows it. */
+function someElement(attribute: MultiValued, element: Filter, condition: Sql): Sql {
+  const value = attribute.indexedValue ? valueLookedUp(element) : null;
+  return value === null ? attribute.some(condition) : sql`(${attribute.indexedValue!(value)} AND ${attribute.some(condition)})`;
+}
+
 export function compileFilter(filter: Filter, columns: ResourceColumns): Sql {
   switch (filter.op) {
     case "and":
@@ -180,7 +252,7 @@ export function compileFilter(filter: Filter, columns: ResourceColumns): Sql {
     case "valuePath": {
       const attribute = resolve(columns, filter.attr);
       if (attribute.type !== "multi") throw invalidFilter(`'${filter.attr.name}' is not multi-valued.`);
-      return attribute.some(compileElement(filter.filter, attribute, filter.attr));
+      return someElement(attribute, filter.filter, compileElement(filter.filter, attribute, filter.attr));
     }
     case "pr":
     case "compare": {
@@ -188,9 +260,11 @@ export function compileFilter(filter: Filter, columns: ResourceColumns): Sql {
       const name = describe(filter.attr);
       let column: Scalar;
       if (attribute.type === "multi") {
-        column = subOf(attribute, filter.attr.sub ?? attribute.defaultSub, filter.attr);
-        const condition = filter.op === "pr" ? present(column) : compareScalar(column, filter.cmp, filter.value, name);
-        return attribute.some(condition);
+        const sub = filter.attr.sub ?? attribute.defaultSub;
+        column = subOf(attribute, sub, filter.attr);
+        if (filter.op === "pr") return attribute.some(present(column));
+        const element: Filter = { ...filter, attr: { urn: null, name: sub, sub: null } };
+        return someElement(attribute, element, compareScalar(column, filter.cmp, filter.value, name));
       }
       if (attribute.type === "complex") {
         if (filter.attr.sub === null) throw invalidFilter(`'${name}' is complex: name one of its sub-attributes.`);
@@ -211,7 +285,7 @@ export function sortExpression(columns: ResourceColumns, sortBy: string): Sql {
   if (attr.urn !== null && !columns.urns.includes(attr.urn)) throw invalidValue(`sortBy '${sortBy}' names an unknown schema.`);
   const attribute = columns.attributes[attr.name];
   let column: Scalar | undefined;
-  if (attribute?.type === "multi") column = attribute.sortable ? attribute.subs[attr.sub ?? attribute.defaultSub] : undefined;
+  if (attribute?.type === "multi") column = attr.sub === null || attr.sub === attribute.defaultSub ? attribute.sort ?? undefined : undefined;
   else if (attribute?.type === "complex") column = attr.sub ? attribute.subs[attr.sub] : undefined;
   else if (attribute && attr.sub === null) column = attribute;
   if (!column) throw invalidValue(`Sorting by '${sortBy}' is not supported.`);
@@ -225,7 +299,7 @@ export function compileMemberFilter(filter: Filter): Sql {
     defaultSub: "value",
     subs: { value: str(ref("mu.id"), true), display: str(ref("mu.name")) },
     some: (condition) => condition,
-    sortable: false,
+    sort: null,
   };
   return compileElement(filter, members, { urn: null, name: "members", sub: null });
 }

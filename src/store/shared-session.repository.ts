@@ -14,7 +14,7 @@ export interface SharedSessionListing {
   product: string;
   userId: string;
   userName: string;
-  userEmail: string;
+  userEmail: string | null;
   since: Date;
   leaseExpiresAt: Date;
 }

@@ -7,7 +7,9 @@ import type { SeatType } from "../domain/seat-rules.js";
 export interface NewUser {
   accountId: string;
   id: string;
-  email: string;
+  /** null: a SCIM user without an email, who cannot sign in; then userName is required. */
+  email: string | null;
+  userName?: string | null;
   name: string;
   role: Role;
   privileges: string[];
@@ -17,24 +19,35 @@ export interface NewUser {
   active?: boolean;
   givenName?: string | null;
   familyName?: string | null;
-  scimEnterprise?: unknown;
+  scimAttributes?: Record<string, unknown> | null;
 }
 
-/** Inserts the user and its global sign-in row; false when the email is taken. */
+/** PostgreSQL's unique_violation: here, a userName taken in the account (index users_user_name). */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}
+
+/**
+ * Inserts the user and its global sign-in row; undefined when the email is taken or the
+ * userName (the email when there is none) is taken in the account.
+ */
 export async function insertUser(db: Db, user: NewUser): Promise<UserRow | undefined> {
-  const login = await db
-    .insertInto("user_logins")
-    .values({ email_lower: user.email.toLowerCase(), account_id: user.accountId, user_id: user.id })
-    .onConflict((oc) => oc.column("email_lower").doNothing())
-    .returning("user_id")
-    .executeTakeFirst();
-  if (!login) return undefined;
+  if (user.email !== null) {
+    const login = await db
+      .insertInto("user_logins")
+      .values({ email_lower: user.email.toLowerCase(), account_id: user.accountId, user_id: user.id })
+      .onConflict((oc) => oc.column("email_lower").doNothing())
+      .returning("user_id")
+      .executeTakeFirst();
+    if (!login) return undefined;
+  }
   return db
     .insertInto("users")
     .values({
       account_id: user.accountId,
       id: user.id,
       email: user.email,
+      user_name: user.userName ?? null,
       name: user.name,
       role: user.role,
       privileges: user.privileges,
@@ -44,10 +57,11 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow | undef
       external_id: user.externalId ?? null,
       given_name: user.givenName ?? null,
       family_name: user.familyName ?? null,
-      scim_enterprise: user.scimEnterprise ? JSON.stringify(user.scimEnterprise) : null,
+      scim_attributes: user.scimAttributes ? JSON.stringify(user.scimAttributes) : null,
     })
+    .onConflict((oc) => oc.doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export async function findUser(db: Db, accountId: string, id: string): Promise<UserRow | undefined> {
@@ -72,7 +86,8 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
 
 export interface UserChange {
   name?: string;
-  email?: string;
+  email?: string | null;
+  userName?: string;
   role?: Role;
   privileges?: string[];
   active?: boolean;
@@ -81,41 +96,67 @@ export interface UserChange {
   externalId?: string | null;
   givenName?: string | null;
   familyName?: string | null;
-  scimEnterprise?: unknown;
+  scimAttributes?: Record<string, unknown> | null;
 }
 
-/** Updates the user; when the email changes, moves its sign-in row (false if taken). */
+/**
+ * Updates the user; when the email changes, moves its sign-in row. undefined when the new
+ * email is taken, or the new userName (or, for a user SCIM never wrote, the new email) is
+ * taken in the account.
+ */
 export async function updateUser(db: Db, user: UserRow, change: UserChange): Promise<UserRow | undefined> {
-  if (change.email !== undefined && change.email.toLowerCase() !== user.email.toLowerCase()) {
-    const moved = await db
-      .insertInto("user_logins")
-      .values({ email_lower: change.email.toLowerCase(), account_id: user.account_id, user_id: user.id })
-      .onConflict((oc) => oc.column("email_lower").doNothing())
-      .returning("user_id")
-      .executeTakeFirst();
-    if (!moved) return undefined;
-    await db.deleteFrom("user_logins").where("email_lower", "=", user.email.toLowerCase()).execute();
+  const before = user.email?.toLowerCase() ?? null;
+  const after = change.email === undefined ? before : change.email?.toLowerCase() ?? null;
+  if (after !== before) {
+    if (after !== null) {
+      const moved = await db
+        .insertInto("user_logins")
+        .values({ email_lower: after, account_id: user.account_id, user_id: user.id })
+        .onConflict((oc) => oc.column("email_lower").doNothing())
+        .returning("user_id")
+        .executeTakeFirst();
+      if (!moved) return undefined;
+    }
+    if (before !== null) await db.deleteFrom("user_logins").where("email_lower", "=", before).where("user_id", "=", user.id).execute();
   }
-  return db
-    .updateTable("users")
-    .set({
-      ...(change.name !== undefined && { name: change.name }),
-      ...(change.email !== undefined && { email: change.email }),
-      ...(change.role !== undefined && { role: change.role }),
-      ...(change.privileges !== undefined && { privileges: change.privileges }),
-      ...(change.active !== undefined && { active: change.active }),
-      ...(change.billingContact !== undefined && { billing_contact: change.billingContact }),
-      ...(change.passwordHash !== undefined && { password_hash: change.passwordHash }),
-      ...(change.externalId !== undefined && { external_id: change.externalId }),
-      ...(change.givenName !== undefined && { given_name: change.givenName }),
-      ...(change.familyName !== undefined && { family_name: change.familyName }),
-      ...(change.scimEnterprise !== undefined && { scim_enterprise: change.scimEnterprise === null ? null : JSON.stringify(change.scimEnterprise) }),
-      updated_at: new Date(),
-    })
-    .where("account_id", "=", user.account_id)
-    .where("id", "=", user.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  try {
+    return await db
+      .updateTable("users")
+      .set({
+        ...(change.name !== undefined && { name: change.name }),
+        ...(change.email !== undefined && { email: change.email }),
+        ...(change.userName !== undefined && { user_name: change.userName }),
+        ...(change.role !== undefined && { role: change.role }),
+        ...(change.privileges !== undefined && { privileges: change.privileges }),
+        ...(change.active !== undefined && { active: change.active }),
+        ...(change.billingContact !== undefined && { billing_contact: change.billingContact }),
+        ...(change.passwordHash !== undefined && { password_hash: change.passwordHash }),
+        ...(change.externalId !== undefined && { external_id: change.externalId }),
+        ...(change.givenName !== undefined && { given_name: change.givenName }),
+        ...(change.familyName !== undefined && { family_name: change.familyName }),
+        ...(change.scimAttributes !== undefined && { scim_attributes: change.scimAttributes === null ? null : JSON.stringify(change.scimAttributes) }),
+        updated_at: new Date(),
+      })
+      .where("account_id", "=", user.account_id)
+      .where("id", "=", user.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    // The caller refuses the change, which rolls its transaction back.
+    if (isUniqueViolation(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Another user of the account whose userName is `userName` (case-insensitive), if any. */
+export async function findUserNameOwner(db: Db, accountId: string, userName: string, exceptId: string | null): Promise<string | undefined> {
+  let query = db
+    .selectFrom("users")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where(sql<boolean>`lower(coalesce(user_name, email)) = lower(${userName})`);
+  if (exceptId !== null) query = query.where("id", "<>", exceptId);
+  return (await query.executeTakeFirst())?.id;
 }
 
 /**
@@ -133,7 +174,7 @@ export async function replacePasswordHash(db: Db, user: UserRow, from: string, t
 }
 
 export async function deleteUser(db: Db, user: UserRow): Promise<void> {
-  await db.deleteFrom("user_logins").where("email_lower", "=", user.email.toLowerCase()).execute();
+  if (user.email !== null) await db.deleteFrom("user_logins").where("email_lower", "=", user.email.toLowerCase()).execute();
   await db.deleteFrom("users").where("account_id", "=", user.account_id).where("id", "=", user.id).execute();
 }
 
@@ -231,10 +272,11 @@ export function batches<T>(items: T[], size = BATCH_ROWS): T[][] {
 
 /**
  * Inserts many users of one account and their sign-in rows, a batch per statement.
- * Returns the lower-cased emails that another transaction took meanwhile: then the
- * caller must roll back, since their users were not inserted.
+ * Returns the lower-cased emails that are taken (by another transaction meanwhile, or as
+ * a SCIM userName in the account): then the caller must roll back, since their users were
+ * not inserted.
  */
-export async function insertUsers(db: Db, users: NewUser[]): Promise<string[]> {
+export async function insertUsers(db: Db, users: (NewUser & { email: string })[]): Promise<string[]> {
   const taken: string[] = [];
   for (const batch of batches(users)) {
     const logins = await db
@@ -246,7 +288,8 @@ export async function insertUsers(db: Db, users: NewUser[]): Promise<string[]> {
     const inserted = new Set(logins.map((l) => l.email_lower));
     taken.push(...batch.map((u) => u.email.toLowerCase()).filter((e) => !inserted.has(e)));
     if (taken.length > 0) return taken;
-    await db
+    // An email can also be a SCIM user's userName in the account (index users_user_name).
+    const rows = await db
       .insertInto("users")
       .values(
         batch.map((u) => ({
@@ -262,7 +305,13 @@ export async function insertUsers(db: Db, users: NewUser[]): Promise<string[]> {
           external_id: u.externalId ?? null,
         })),
       )
+      .onConflict((oc) => oc.doNothing())
+      .returning("id")
       .execute();
+    if (rows.length < batch.length) {
+      const ids = new Set(rows.map((r) => r.id));
+      return batch.filter((u) => !ids.has(u.id)).map((u) => u.email.toLowerCase());
+    }
   }
   return taken;
 }

@@ -99,6 +99,20 @@ describe("Groups page (browser)", () => {
     assert.equal(after.items.length, 0);
   });
 
+  test("a SCIM user without an email shows its userName and that it cannot sign in", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const { token } = await suite.admin.request<{ token: string }>("POST", "/scim-tokens", { name: "Entra ID" });
+    await scim(suite.url, token, "POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "lobby-kiosk", displayName: "Lobby Kiosk" });
+    const page = await suite.signIn(DEMO_ADMIN, { path: "/users" });
+    await page.getByRole("heading", { name: "Manage users", level: 1 }).waitFor();
+    await page.locator("#user-search").fill("Lobby");
+    await page.getByText("1 user", { exact: true }).waitFor();
+    const row = page.getByRole("table", { name: "Manage users" }).locator("tbody tr", { hasText: "Lobby Kiosk" });
+    await row.getByText("no email: cannot sign in").waitFor();
+    assert.match(await row.innerText(), /lobby-kiosk/);
+    await shot(page, "users-no-email-desktop");
+  });
+
   test("on a phone the groups and their warnings stay readable", async (t) => {
     if (skipWithoutChromium(t)) return;
     const page = await signIn(PHONE);

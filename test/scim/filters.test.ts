@@ -5,12 +5,18 @@ import { before, test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import { scimClient, type ScimClient } from "../support/scim.js";
 
+const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+// What providers write: kept attributes are filterable like the others.
 const PEOPLE = [
-  { key: "alice", given: "Alice", family: "Martin", externalId: "ext-A", active: true },
-  { key: "bob", given: "Bob", family: "Bernard", externalId: "ext-B", active: false },
-  { key: "carol", given: "Carol", family: "Martin", externalId: "ext-C", active: true },
-  { key: "dave", given: "Dave", family: "Dubois", externalId: null, active: true },
-  { key: "eve", given: "Ève", family: "Petit", externalId: "ext-E", active: false },
+  { key: "alice", given: "Alice", family: "Martin", externalId: "ext-A", active: true, extra: { title: "Engineer", [ENTERPRISE]: { department: "Support", manager: { value: "mgr-1" } } } },
+  { key: "bob", given: "Bob", family: "Bernard", externalId: "ext-B", active: false, extra: { phoneNumbers: [{ value: "+1 555 0101", type: "mobile" }] } },
+  {
+    key: "carol", given: "Carol", family: "Martin", externalId: "ext-C", active: true,
+    extra: { homeEmail: true, addresses: [{ type: "work", locality: "Lyon", country: "FR" }], [ENTERPRISE]: { department: "Sales" } },
+  },
+  { key: "dave", given: "Dave", family: "Dubois", externalId: null, active: true, extra: { title: "Engineer" } },
+  { key: "eve", given: "Ève", family: "Petit", externalId: "ext-E", active: false, extra: {} },
 ];
 
 eachBackend("SCIM filters, pagination, sorting, attributes", ({ t }) => {
@@ -23,10 +29,15 @@ eachBackend("SCIM filters, pagination, sorting, attributes", ({ t }) => {
     scim = await scimClient(t());
     tag = `f${Math.random().toString(36).slice(2, 8)}`;
     for (const p of PEOPLE) {
-      const user = await scim.user(`${p.key}.${tag}@Example.test`, {
+      const { homeEmail, ...extra } = p.extra as Record<string, unknown>;
+      const userName = `${p.key}.${tag}@Example.test`;
+      const user = await scim.user(userName, {
         name: { givenName: p.given, familyName: p.family },
+        displayName: `${p.given} ${p.family}`,
+        emails: [{ value: userName, type: "work", primary: true }, ...(homeEmail ? [{ value: `${p.key}.${tag}@home.test`, type: "home" }] : [])],
         ...(p.externalId && { externalId: p.externalId }),
         active: p.active,
+        ...extra,
       });
       ids[p.key] = user.id;
     }
@@ -59,7 +70,18 @@ eachBackend("SCIM filters, pagination, sorting, attributes", ({ t }) => {
       [`emails.value eq "carol.${tag}@example.test"`, ["carol"]],
       [`emails eq "carol.${tag}@example.test"`, ["carol"]],
       [`emails[type eq "work" and value sw "dave"]`, ["dave"]],
-      [`emails[type eq "home"]`, []],
+      [`emails[type eq "home"]`, ["carol"]],
+      [`emails[type eq "work"].value eq "CAROL.${tag}@example.test"`, ["carol"]],
+      [`emails[type eq "home"].value eq "carol.${tag}@example.test"`, []],
+      [`emails[primary eq true].value sw "alice"`, ["alice"]],
+      [`emails.value ew "@home.test"`, ["carol"]],
+      ['title eq "engineer"', ["alice", "dave"]],
+      ["title pr", ["alice", "dave"]],
+      ['phoneNumbers[type eq "mobile"].value eq "+1 555 0101"', ["bob"]],
+      ['addresses[country eq "FR" and locality eq "lyon"]', ["carol"]],
+      [`${ENTERPRISE}:department eq "Support"`, ["alice"]],
+      ['department ne "Support"', ["bob", "carol", "dave", "eve"]],
+      [`${ENTERPRISE}:manager.value eq "mgr-1"`, ["alice"]],
       ['displayName eq "Ève Petit"', ["eve"]],
       [`groups.value eq "${groupId}"`, ["alice", "dave"]],
       [`groups[display eq "support"]`, ["alice", "dave"]],
@@ -109,6 +131,10 @@ eachBackend("SCIM filters, pagination, sorting, attributes", ({ t }) => {
     assert.deepEqual(descending.body.Resources.map((u: any) => u.userName.split(".")[0]), ["eve", "dave", "carol", "bob", "alice"]);
     const byFamily = await scim.get(`/Users?filter=${filter}&SORTBY=name.familyName&sortOrder=ascending`);
     assert.deepEqual(byFamily.body.Resources.map((u: any) => u.name.familyName), ["Bernard", "Dubois", "Martin", "Martin", "Petit"]);
+    const byEmail = await scim.get(`/Users?filter=${filter}&sortBy=emails&sortOrder=descending`);
+    assert.deepEqual(byEmail.body.Resources.map((u: any) => u.userName.split(".")[0]), ["eve", "dave", "carol", "bob", "alice"], "by the primary email");
+    const byTitle = await scim.get(`/Users?filter=${filter}&sortBy=title`);
+    assert.equal(byTitle.status, 200, "kept attributes sort too");
   });
 
   test("attributes and excludedAttributes trim the answer; id and schemas always stay", async () => {

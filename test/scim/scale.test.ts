@@ -32,6 +32,8 @@ eachBackend("SCIM at scale", ({ t }) => {
     assert.deepEqual(exact.Resources.map((u: any) => u.externalId), ["ext-77777"]);
     const byExternal = await timed(`filter=${encodeURIComponent('externalId eq "ext-4242"')}`);
     assert.equal(byExternal.totalResults, 1);
+    const byWorkEmail = await timed(`filter=${encodeURIComponent('emails[type eq "work"].value eq "user4242@SCALE.test"')}`);
+    assert.deepEqual(byWorkEmail.Resources.map((u: any) => u.externalId), ["ext-4242"]);
     const substring = await timed(`filter=${encodeURIComponent('userName co "r9999"')}&count=5`);
     assert.equal(substring.totalResults, 11);
     const tenth = await timed(`filter=${encodeURIComponent('name.familyName eq "Tenth" and active eq true')}&count=10&startIndex=101&sortBy=userName`);

@@ -5,7 +5,7 @@ import { TEST_PASSWORD } from "../support/app.js";
 import { ERROR_URN, scimClient, uniqueEmail, USER_URN } from "../support/scim.js";
 
 eachBackend("SCIM Users", ({ t }) => {
-  test("create, get, replace and delete a user; userName is the email, the user is an agent", async () => {
+  test("create, get, replace and delete a user; a userName that is an email signs in, the user is an agent", async () => {
     const scim = await scimClient(t());
     const email = uniqueEmail("Ann.Create");
     const created = await scim.post("/Users", {
@@ -18,24 +18,25 @@ eachBackend("SCIM Users", ({ t }) => {
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.match(String(created.headers["content-type"]), /^application\/scim\+json/);
-    assert.match(String(created.headers.location), new RegExp(`^http://localhost(:80)?/scim/v2/Users/${created.body.id}$`));
+    assert.equal(created.headers.location, `${t().config.publicUrl}/scim/v2/Users/${created.body.id}`);
     assert.equal(created.body.meta.location, created.headers.location);
     assert.equal(created.body.userName, email);
     assert.equal(created.body.externalId, "okta-123");
-    assert.equal(created.body.displayName, "Ann Create");
-    assert.deepEqual(created.body.emails, [{ value: email, type: "work", primary: true }]);
+    assert.equal(created.body.displayName, undefined, "no displayName was written, none is made up");
+    assert.equal(created.body.emails, undefined, "no emails were written, none are made up");
     assert.equal(created.body.password, undefined, "the password is never returned");
     assert.equal(created.headers.etag, created.body.meta.version);
 
     const apiView = await t().call("GET", `/api/v1/users/${created.body.id}`, { token: scim.account.admin.token });
     assert.equal(apiView.body.role, "agent");
+    assert.equal(apiView.body.name, "Ann Create", "Seatkeeper names the user from name.givenName and name.familyName");
     assert.equal(apiView.body.hasPassword, true);
     const login = await t().call("POST", "/api/v1/auth/login", { body: { email: email.toUpperCase(), password: TEST_PASSWORD } });
     assert.equal(login.status, 200, "the SCIM password signs in");
 
     const fetched = await scim.get(`/Users/${created.body.id}`);
     assert.equal(fetched.status, 200);
-    assert.deepEqual(fetched.body.name, { formatted: "Ann Create", givenName: "Ann", familyName: "Create" });
+    assert.deepEqual(fetched.body.name, { givenName: "Ann", familyName: "Create" }, "the name as written");
 
     const replaced = await scim.put(`/Users/${created.body.id}`, { schemas: [USER_URN], userName: email, displayName: "Ann Replaced", active: true });
     assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
@@ -50,7 +51,7 @@ eachBackend("SCIM Users", ({ t }) => {
     assert.equal(gone.body.status, "404");
   });
 
-  test("userName is unique across the deployment, case-insensitively: 409 uniqueness", async () => {
+  test("a sign-in email is unique across the deployment, case-insensitively: 409 uniqueness", async () => {
     const a = await scimClient(t());
     const b = await scimClient(t());
     const email = uniqueEmail("dup");
@@ -59,6 +60,9 @@ eachBackend("SCIM Users", ({ t }) => {
     assert.equal(again.status, 409);
     assert.equal(again.body.scimType, "uniqueness");
     assert.equal(again.body.status, "409");
+    const byEmail = await b.post("/Users", { schemas: [USER_URN], userName: "someone-else", emails: [{ value: email, type: "work" }] });
+    assert.equal(byEmail.status, 409, "the same email as a work email");
+    assert.equal(byEmail.body.scimType, "uniqueness");
   });
 });
 
@@ -92,7 +96,7 @@ eachBackend("SCIM Users: PATCH", ({ t }) => {
     ]);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.userName, newEmail);
-    assert.deepEqual(r.body.emails, [{ value: newEmail, type: "work", primary: true }]);
+    assert.deepEqual(r.body.emails, [{ type: "work", value: newEmail }], "the filter's element is created");
 
     r = await scim.patch(`/Users/${id}`, [{ op: "remove", path: "externalId" }, { op: "remove", path: "name.givenName" }]);
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -105,8 +109,10 @@ eachBackend("SCIM Users: PATCH", ({ t }) => {
       [[{ op: "remove" }], 400, "noTarget"],
       [[{ op: "move", path: "displayName", value: "x" }], 400, "invalidSyntax"],
       [[{ op: "replace", path: "emails[type eq", value: "x" }], 400, "invalidPath"],
-      [[{ op: "replace", path: "userName", value: "not an email" }], 400, "invalidValue"],
-      [[{ op: "replace", path: 'emails[type eq "home" or primary eq true].value', value: "x@y.test" }], 200, ""],
+      [[{ op: "replace", path: "userName", value: "" }], 400, "invalidValue"],
+      [[{ op: "replace", path: 'emails[type eq "work"].value', value: "not an email" }], 400, "invalidValue"],
+      [[{ op: "replace", path: "userName", value: "not an email" }], 200, ""],
+      [[{ op: "replace", path: 'emails[type eq "home" or type eq "work"].value', value: uniqueEmail("or") }], 200, ""],
     ];
     for (const [operations, status, scimType] of bad) {
       const answer = await scim.patch(`/Users/${id}`, operations);
@@ -166,12 +172,18 @@ eachBackend("SCIM Users: PATCH", ({ t }) => {
     assert.equal((await scim.delete(`/Users/${user.id}`, { "if-match": changed.body.meta.version })).status, 204);
   });
 
-  test("externalId is unique in the account: 409 uniqueness", async () => {
+  test("externalId is the provider's and not unique (RFC 7643 §3.1): a reused one is stored as sent (once a 409)", async () => {
     const scim = await scimClient(t());
-    await scim.user(uniqueEmail("x1"), { externalId: "same" });
-    const again = await scim.post("/Users", { schemas: [USER_URN], userName: uniqueEmail("x2"), externalId: "same" });
-    assert.equal(again.status, 409);
-    assert.equal(again.body.scimType, "uniqueness");
+    const first = await scim.user(uniqueEmail("x1"), { externalId: "Same" });
+    const again = await scim.post("/Users", { schemas: [USER_URN], userName: uniqueEmail("x2"), externalId: "Same" });
+    assert.equal(again.status, 201, JSON.stringify(again.body));
+    assert.equal(again.body.externalId, "Same");
+    const found = await scim.get(`/Users?filter=${encodeURIComponent('externalId eq "Same"')}`);
+    assert.deepEqual(found.body.Resources.map((u: any) => u.id).sort(), [first.id, again.body.id].sort());
+    assert.equal((await scim.get(`/Users?filter=${encodeURIComponent('externalId eq "same"')}`)).body.totalResults, 0, "externalId is case-exact");
+    const g1 = await scim.post("/Groups", { displayName: "One", externalId: "grp-ext" });
+    const g2 = await scim.post("/Groups", { displayName: "Two", externalId: "grp-ext" });
+    assert.deepEqual([g1.status, g2.status], [201, 201], "groups too");
   });
 
   test("the last admin cannot be deactivated or deleted through SCIM: 409, not 500", async () => {

@@ -14,7 +14,11 @@ export interface SessionUser {
   billingContact: boolean;
 }
 
-export interface User extends SessionUser {
+export interface User extends Omit<SessionUser, "email"> {
+  /** null: provisioned by SCIM without an email, the user cannot sign in until it has one. */
+  email: string | null;
+  /** The SCIM userName (the email of users SCIM never wrote). */
+  userName?: string;
   active: boolean;
   hasPassword?: boolean;
   seats: { product: string; type: SeatType; source?: string }[];

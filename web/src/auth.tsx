@@ -45,7 +45,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .then((fresh) => {
         const next: SessionUser = {
           id: fresh.id,
-          email: fresh.email,
+          // A signed-in user has signed in with an email; keep it if SCIM has since removed it.
+          email: fresh.email ?? current.email,
           name: fresh.name,
           role: fresh.role,
           privileges: fresh.privileges,

@@ -34,6 +34,7 @@ const en = {
   active: "Active",
   inactive: "Inactive",
   you: "you",
+  noEmail: "no email: cannot sign in",
   billingContact: "Billing contact",
 
   // Sign in
@@ -376,6 +377,7 @@ const fr: Messages = {
   active: "Actif",
   inactive: "Inactif",
   you: "vous",
+  noEmail: "pas d'e-mail : ne peut pas se connecter",
   billingContact: "Contact de facturation",
 
   signInTitle: "Connexion au centre d'administration",

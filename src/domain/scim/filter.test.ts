@@ -38,6 +38,18 @@ test("values: numbers, booleans, null; pr; URN prefixes; value paths", () => {
   assert.deepEqual(parseFilter('emails[type eq "work"]'), { op: "valuePath", attr: { urn: null, name: "emails", sub: null }, filter: eq("type", "work") });
 });
 
+test("a value path followed by a sub-attribute comparison is one element matching both (Entra ID's lookup)", () => {
+  assert.deepEqual(parseFilter('emails[type eq "work"].value eq "b@example.com"'), {
+    op: "valuePath",
+    attr: { urn: null, name: "emails", sub: null },
+    filter: { op: "and", left: eq("type", "work"), right: eq("value", "b@example.com") },
+  });
+  assert.deepEqual((parseFilter('phoneNumbers[type eq "fax"].value pr') as any).filter.right, { op: "pr", attr: { urn: null, name: "value", sub: null } });
+  for (const bad of ['emails[type eq "work"].value', 'emails[type eq "work"].value zz "x"', 'emails[type eq "work"].value eq']) {
+    assert.throws(() => parseFilter(bad), (e: ScimError) => e.scimType === "invalidFilter", bad);
+  }
+});
+
 test("deep nesting is linear and capped; long inputs are refused", () => {
   const ok = `${"(".repeat(MAX_FILTER_DEPTH - 1)}a eq "1"${")".repeat(MAX_FILTER_DEPTH - 1)}`;
   const started = Date.now();

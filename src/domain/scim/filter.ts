@@ -193,13 +193,28 @@ class Parser {
       const inner = this.filter();
       this.expectPunct("]");
       this.depth--;
-      return { op: "valuePath", attr, filter: inner };
+      // `emails[type eq "work"].value eq "x"` (Entra ID's lookup): one element matches both.
+      const after = this.peek();
+      const sub = after.kind === "word" ? /^\.([a-z$][a-z0-9_$-]*)$/i.exec(after.text) : null;
+      if (!sub) return { op: "valuePath", attr, filter: inner };
+      this.next();
+      const subAttr: AttrPath = { urn: null, name: sub[1].toLowerCase(), sub: null };
+      const operator = this.next();
+      if (operator.kind !== "word") throw this.fail(`expects an operator at ${operator.at + 1}`);
+      const cmp = operator.text.toLowerCase();
+      const condition: Filter =
+        cmp === "pr" ? { op: "pr", attr: subAttr } : COMPARE_OPS.has(cmp) ? { op: "compare", attr: subAttr, cmp: cmp as CompareOp, value: this.value() } : this.unknownOperator(operator);
+      return { op: "valuePath", attr, filter: { op: "and", left: inner, right: condition } };
     }
     if (token.kind !== "word") throw this.fail(`expects an operator at ${token.at + 1}`);
     const op = token.text.toLowerCase();
     if (op === "pr") return { op: "pr", attr };
-    if (!COMPARE_OPS.has(op)) throw this.fail(`has an unknown operator '${token.text}' at ${token.at + 1}`);
+    if (!COMPARE_OPS.has(op)) this.unknownOperator(token);
     return { op: "compare", attr, cmp: op as CompareOp, value: this.value() };
+  }
+
+  private unknownOperator(token: Token & { kind: "word" }): never {
+    throw this.fail(`has an unknown operator '${token.text}' at ${token.at + 1}`);
   }
 
   private value(): Value {

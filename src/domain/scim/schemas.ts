@@ -14,9 +14,9 @@ export const SCHEMA_URN = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 export const DEFAULT_COUNT = 100;
 export const MAX_COUNT = 500;
 
-interface AttributeDefinition {
+export interface AttributeDefinition {
   name: string;
-  type: "string" | "boolean" | "complex" | "dateTime" | "reference";
+  type: "string" | "boolean" | "complex" | "dateTime" | "reference" | "binary";
   multiValued: boolean;
   required: boolean;
   caseExact: boolean;
@@ -26,6 +26,7 @@ interface AttributeDefinition {
   description: string;
   subAttributes?: AttributeDefinition[];
   referenceTypes?: string[];
+  canonicalValues?: string[];
 }
 
 function attr(name: string, type: AttributeDefinition["type"], description: string, options: Partial<AttributeDefinition> = {}): AttributeDefinition {
@@ -35,23 +36,66 @@ function attr(name: string, type: AttributeDefinition["type"], description: stri
   };
 }
 
-const userAttributes: AttributeDefinition[] = [
-  attr("userName", "string", "The user's email address, unique across the deployment (case-insensitive).", { required: true, uniqueness: "server" }),
-  attr("name", "complex", "The user's name.", {
+const KEPT = "Kept and returned as written.";
+
+/** A multi-valued attribute of RFC 7643 §2.4: elements with value, display, type and primary. */
+function plural(name: string, description: string, value: AttributeDefinition, types: string[]): AttributeDefinition {
+  return attr(name, "complex", description, {
+    multiValued: true,
+    subAttributes: [
+      value,
+      attr("display", "string", "A human-readable name. Kept as written."),
+      attr("type", "string", "A label for the value's function. Kept as written.", types.length > 0 ? { canonicalValues: types } : {}),
+      attr("primary", "boolean", "The primary value: at most one value is primary."),
+    ],
+  });
+}
+
+export const userAttributes: AttributeDefinition[] = [
+  attr("userName", "string", "Any string the identity provider chooses, unique in the account (case-insensitive). Also the sign-in email when the user has no email.", { required: true, uniqueness: "server" }),
+  attr("name", "complex", "The user's name; formatted, else givenName and familyName, names the user when displayName is absent.", {
     subAttributes: [
       attr("formatted", "string", "The full name."),
-      attr("givenName", "string", "Given name."),
       attr("familyName", "string", "Family name."),
+      attr("givenName", "string", "Given name."),
+      attr("middleName", "string", `Middle name. ${KEPT}`),
+      attr("honorificPrefix", "string", `Honorific prefix. ${KEPT}`),
+      attr("honorificSuffix", "string", `Honorific suffix. ${KEPT}`),
     ],
   }),
   attr("displayName", "string", "The name shown in the admin center."),
+  attr("nickName", "string", KEPT),
+  attr("profileUrl", "reference", KEPT, { referenceTypes: ["external"] }),
+  attr("title", "string", KEPT),
+  attr("userType", "string", KEPT),
+  attr("preferredLanguage", "string", KEPT),
+  attr("locale", "string", KEPT),
+  attr("timezone", "string", KEPT),
   attr("active", "boolean", "false suspends the user: tokens revoked, shared sessions ended, seats freed."),
-  attr("password", "string", "Becomes the user's sign-in password (8 characters or more).", { mutability: "writeOnly", returned: "never" }),
-  attr("emails", "complex", "The userName, as the primary work address (read from userName).", {
+  attr("password", "string", "Becomes the user's sign-in password (8 to 200 characters).", { mutability: "writeOnly", returned: "never" }),
+  plural(
+    "emails",
+    "Kept as written. The sign-in email is the primary one, else the first of type work, else userName when it is an email address; a user without one is provisioned and holds seats but cannot sign in.",
+    attr("value", "string", "An email address."),
+    ["work", "home", "other"],
+  ),
+  plural("phoneNumbers", KEPT, attr("value", "string", "A phone number, as written."), ["work", "home", "mobile", "fax", "pager", "other"]),
+  plural("ims", KEPT, attr("value", "string", "An instant messaging address."), ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"]),
+  plural("photos", KEPT, attr("value", "reference", "The URL of a photo.", { referenceTypes: ["external"] }), ["photo", "thumbnail"]),
+  attr("addresses", "complex", KEPT, {
     multiValued: true,
-    subAttributes: [attr("value", "string", "The address."), attr("type", "string", "Always work."), attr("primary", "boolean", "Always true.")],
+    subAttributes: [
+      attr("formatted", "string", "The full address."),
+      attr("streetAddress", "string", "Street address."),
+      attr("locality", "string", "City or locality."),
+      attr("region", "string", "State or region."),
+      attr("postalCode", "string", "Postal code."),
+      attr("country", "string", "Country."),
+      attr("type", "string", "A label for the address.", { canonicalValues: ["work", "home", "other"] }),
+      attr("primary", "boolean", "The primary address: at most one is primary."),
+    ],
   }),
-  attr("groups", "complex", "The groups the user is a member of.", {
+  attr("groups", "complex", "The groups the user is a member of (change them through the Groups endpoint).", {
     multiValued: true,
     mutability: "readOnly",
     subAttributes: [
@@ -60,16 +104,23 @@ const userAttributes: AttributeDefinition[] = [
       attr("display", "string", "The group's displayName.", { mutability: "readOnly" }),
     ],
   }),
+  plural("entitlements", KEPT, attr("value", "string", "An entitlement."), []),
+  plural("roles", `${KEPT} Seatkeeper roles are set in the admin center.`, attr("value", "string", "A role."), []),
+  plural("x509Certificates", KEPT, attr("value", "binary", "A DER certificate, base64-encoded."), []),
 ];
 
-const enterpriseAttributes: AttributeDefinition[] = [
-  attr("employeeNumber", "string", "Stored and returned as sent."),
-  attr("costCenter", "string", "Stored and returned as sent."),
-  attr("organization", "string", "Stored and returned as sent."),
-  attr("division", "string", "Stored and returned as sent."),
-  attr("department", "string", "Stored and returned as sent."),
-  attr("manager", "complex", "Stored and returned as sent.", {
-    subAttributes: [attr("value", "string", "The manager's id."), attr("displayName", "string", "The manager's name.", { mutability: "readOnly" })],
+export const enterpriseAttributes: AttributeDefinition[] = [
+  attr("employeeNumber", "string", KEPT),
+  attr("costCenter", "string", KEPT),
+  attr("organization", "string", KEPT),
+  attr("division", "string", KEPT),
+  attr("department", "string", KEPT),
+  attr("manager", "complex", `${KEPT} A manager written as a bare id (as Entra ID sends it) is its value.`, {
+    subAttributes: [
+      attr("value", "string", "The manager's id."),
+      attr("$ref", "reference", "The manager's URI.", { referenceTypes: ["User"] }),
+      attr("displayName", "string", "The manager's name (read-only: not kept).", { mutability: "readOnly" }),
+    ],
   }),
 ];
 

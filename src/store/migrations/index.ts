@@ -4,11 +4,13 @@ import type { Migration } from "kysely";
 import * as foundation from "./20261125_0001_foundation.js";
 import * as seatEngine from "./20261125_0002_seat_engine.js";
 import * as scim from "./20261125_0003_scim.js";
+import * as scimUserNames from "./20261202_0004_scim_user_names.js";
 import * as seatCore from "./20261202_0006_seat_core.js";
 
 export const migrations: Record<string, Migration> = {
   "20261125_0001_foundation": foundation,
   "20261125_0002_seat_engine": seatEngine,
   "20261125_0003_scim": scim,
+  "20261202_0004_scim_user_names": scimUserNames,
   "20261202_0006_seat_core": seatCore,
 };

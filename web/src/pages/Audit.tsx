@@ -100,7 +100,7 @@ function AuditLog() {
 
   const chooseActor = (text: string) => {
     setActorText(text);
-    const match = suggestions.find((u) => `${u.name} <${u.email}>` === text || u.email.toLowerCase() === text.toLowerCase());
+    const match = suggestions.find((u) => `${u.name} <${u.email ?? u.userName}>` === text || (u.email ?? u.userName)?.toLowerCase() === text.toLowerCase());
     if (match) {
       setActorNames((names) => ({ ...names, [match.id]: match.name }));
       setParams({ actor: match.id });
@@ -169,7 +169,7 @@ function AuditLog() {
             />
             <datalist id="audit-actor-options">
               {suggestions.map((u) => (
-                <option key={u.id} value={`${u.name} <${u.email}>`} />
+                <option key={u.id} value={`${u.name} <${u.email ?? u.userName}>`} />
               ))}
             </datalist>
           </div>

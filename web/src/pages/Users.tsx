@@ -141,7 +141,7 @@ export function UsersPage() {
                 {row.original.name}
                 {row.original.id === me?.id && <span className="muted"> ({t.you})</span>}
               </div>
-              <div className="user-email">{row.original.email}</div>
+              <UserEmail user={row.original} />
             </div>
           </div>
         ),
@@ -493,6 +493,17 @@ export function UsersPage() {
   );
 }
 
+/** The sign-in email; a user SCIM provisioned without one shows its userName, and why it cannot sign in. */
+function UserEmail({ user }: { user: User }) {
+  const { t } = useI18n();
+  if (user.email !== null) return <div className="user-email">{user.email}</div>;
+  return (
+    <div className="user-email">
+      {user.userName} · <span className="user-no-email">{t.noEmail}</span>
+    </div>
+  );
+}
+
 function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (user: User) => void }) {
   const { t } = useI18n();
   const { isAdmin, can } = useAuth();
@@ -766,7 +777,7 @@ function RemoveUserDialog({ user, onClose, onRemoved }: { user: User; onClose: (
       }
     >
       <p>
-        <strong>{user.name}</strong> · {user.email}
+        <strong>{user.name}</strong> · {user.email ?? user.userName}
       </p>
       <p>{t.removeBody}</p>
       <ErrorMessage>{error}</ErrorMessage>

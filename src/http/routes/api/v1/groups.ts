@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { listGroups, removeGroupSeat, setGroupSeat } from "../../../../services/group-seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Id, NoContent, PageQuery, SeatType, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
+import { Id, NoContent, PageQuery, SeatType, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const Group = Type.Object({
@@ -14,7 +14,7 @@ const Group = Type.Object({
     Type.Object({
       code: StringEnum(["NO_NAMED_SEAT_AVAILABLE", "NO_SUBSCRIPTION"]),
       product: Type.String(),
-      user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
+      user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
       granted: Type.Union([SeatType, Type.Null()]),
       at: Timestamp,
     }),

@@ -5,7 +5,7 @@ import {
 } from "../../../../services/agent-session.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Id, SeatType, Slug, StringEnum, problems } from "../../../schemas.js";
+import { Id, SeatType, SignInEmail, Slug, StringEnum, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const SupportSession = Type.Object({
@@ -119,7 +119,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       tags: ["agent app"],
       summary: "Ask the admins to free a shared seat (S6)",
       body: Type.Object({ product: Slug, message: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ id: Type.String(), product: Type.String(), user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }), message: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String() }), ...problems(400, 401, 403, 404) },
+      response: { 201: Type.Object({ id: Type.String(), product: Type.String(), user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }), message: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String() }), ...problems(400, 401, 403, 404) },
     },
     handler: async (request, reply) => reply.code(201).send(await createReleaseRequest(engine, userOf(request), request.body.product, request.body.message)),
   });

@@ -3,13 +3,13 @@ import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } fro
 import { usageCsv, usageSeries } from "../../../../services/usage.service.js";
 import { DomainError } from "../../../../domain/errors.js";
 import { userOf } from "../../../plugins/auth.js";
-import { PageQuery, Slug, StringEnum, page, problems } from "../../../schemas.js";
+import { PageQuery, SignInEmail, Slug, StringEnum, page, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const SharedSession = Type.Object({
   id: Type.String(),
   product: Type.String(),
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
+  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
   state: StringEnum(["pending", "active"]),
   since: Type.String({ format: "date-time" }),
   leaseExpiresAt: Type.String({ format: "date-time" }),
@@ -28,7 +28,7 @@ const ReleaseRequest = Type.Object({
   id: Type.String(),
   product: Type.String(),
   productName: Type.String(),
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
+  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
   message: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: "date-time" }),
 });
