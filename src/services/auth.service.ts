@@ -1,12 +1,16 @@
 import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import type { Db } from "../store/database.js";
-import { findUser, findUserByEmail, replacePasswordHash } from "../store/user.repository.js";
-import { findActiveToken, insertToken, revokeToken, revokeUserTokens, touchToken } from "../store/token.repository.js";
+import { findUserByEmail, replacePasswordHash } from "../store/user.repository.js";
+import { findActiveTokensWithUsers, insertToken, revokeToken, revokeUserTokens, touchToken } from "../store/token.repository.js";
+import type { AuthTokenRow, UserRow } from "../store/schema.js";
 import { deleteLoginFailure, failuresByEmail, failuresByIp, lockLoginKeys, recordLoginFailure } from "../store/login-throttle.repository.js";
 import { DUMMY_PASSWORD_HASH, hashPassword, hashToken, needsRehash, newSecretToken, sameSecret, verifyPassword } from "./crypto.js";
 import type { Principal } from "./context.js";
+import { GroupCommit } from "./group-commit.js";
 import { publish } from "./signals.js";
+
+type TokenWithUser = AuthTokenRow & { user: UserRow | null };
 
 export const MAX_FAILURES_PER_EMAIL = 5;
 export const EMAIL_WINDOW_MS = 15 * 60_000;
@@ -87,21 +91,36 @@ export async function revokeSignIns(tx: Db, accountId: string, userIds: string[]
 }
 
 /**
- * Resolves a bearer token to who is calling, as they are now: a revoked token, a deleted
- * or inactive user is no one.
+ * Resolves bearer tokens to who is calling, as they are now: a revoked token, a deleted or
+ * inactive user is no one. Lookups that arrive while one runs are made together, in one
+ * statement (every request needs one, so this is the API's most frequent query).
  */
-export async function authenticate(db: Db, token: string, operatorToken: string | undefined): Promise<Principal | null> {
-  if (operatorToken !== undefined && sameSecret(token, operatorToken)) return { kind: "operator", tokenId: "operator-env" };
-  const row = await findActiveToken(db, hashToken(token));
-  if (!row) return null;
-  if (row.kind === "operator") return { kind: "operator", tokenId: row.id };
-  if (row.kind === "scim") {
-    await touchToken(db, row.id, new Date());
-    return { kind: "scim", tokenId: row.id, accountId: row.account_id!, name: row.name ?? "SCIM" };
+export class Authenticator {
+  private readonly lookups: GroupCommit<string, TokenWithUser | undefined>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly operatorToken: string | undefined,
+  ) {
+    this.lookups = new GroupCommit(async (hashes) => {
+      const found = new Map((await findActiveTokensWithUsers(db, [...new Set(hashes)])).map((r) => [r.token_hash, r]));
+      return hashes.map((h) => found.get(h));
+    });
   }
-  const user = await findUser(db, row.account_id!, row.user_id!);
-  if (!user || !user.active) return null;
-  return { kind: "user", tokenId: row.id, accountId: user.account_id, user, app: row.app };
+
+  async authenticate(token: string): Promise<Principal | null> {
+    if (this.operatorToken !== undefined && sameSecret(token, this.operatorToken)) return { kind: "operator", tokenId: "operator-env" };
+    const row = await this.lookups.submit(hashToken(token));
+    if (!row) return null;
+    if (row.kind === "operator") return { kind: "operator", tokenId: row.id };
+    if (row.kind === "scim") {
+      await touchToken(this.db, row.id, new Date());
+      return { kind: "scim", tokenId: row.id, accountId: row.account_id!, name: row.name ?? "SCIM" };
+    }
+    const user = row.user;
+    if (!user || !user.active) return null;
+    return { kind: "user", tokenId: row.id, accountId: user.account_id, user, app: row.app };
+  }
 }
 
 export async function createOperatorToken(db: Db, name: string): Promise<{ id: string; token: string }> {

@@ -63,6 +63,7 @@ export class PoolBatcher {
               sessionIds: requests.flatMap((r) => (r.kind === "start" ? [] : [r.sessionId])),
               tokenIds: requests.flatMap((r) => (r.kind === "start" ? [r.tokenId] : [])),
               requestIds: requests.flatMap((r) => (r.kind === "start" && r.wait ? [r.wait.request.id] : [])),
+              queueHead: requests.filter((r) => r.kind === "end").length,
             });
             if (!open) return requests.map(() => answerError(new DomainError("NO_SEAT_ASSIGNED", { product: product.slug })));
             return requests.map((r) => decideOne(open, r));

@@ -21,8 +21,8 @@ import { newId } from "../domain/ids.js";
 import { formatSupportKey, SeatPool, type Actor, type AgentSeat, type IdSource, type QueueEntry } from "../domain/seat-pool.js";
 import { decideNamedGrant, decideSubscriptionChange, type SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
-import { insertAudits, type AuditActor, type AuditEntry } from "../store/audit.repository.js";
-import { loadAgents, loadPool, lockPools, writePool, type LockedPool, type SessionWithLease } from "../store/pool.repository.js";
+import type { AuditActor, AuditEntry } from "../store/audit.repository.js";
+import { loadAgents, loadPool, lockPools, writeChange, type LockedPool, type PoolFlush, type SessionWithLease } from "../store/pool.repository.js";
 import { findProductsByIds } from "../store/product.repository.js";
 import { clearWarning, mappingsOfUser, setWarning, usersWaitingForNamed } from "../store/scim-group.repository.js";
 import {
@@ -33,7 +33,7 @@ import { upsertSubscription } from "../store/subscription.repository.js";
 import type { ProductRow, UserRow } from "../store/schema.js";
 import { findUser } from "../store/user.repository.js";
 import { auditActor, SYSTEM_ACTOR, type Principal } from "./context.js";
-import { publish, type Signal } from "./signals.js";
+import { packSignals, type Signal } from "./signals.js";
 
 export const SEAT_IDS: IdSource = {
   sharedSessionId: () => newId("ss"),
@@ -47,6 +47,8 @@ export interface Wanted {
   tokenIds?: string[];
   /** Waiting requests that may have been served meanwhile. */
   requestIds?: string[];
+  /** How many seats the change may free: the queue's first waiting requests are loaded to be served at once. */
+  queueHead?: number;
 }
 
 /** One product's pool, locked and loaded in this transaction. */
@@ -91,11 +93,11 @@ export class OpenPool {
     return this.machine.agent(userId);
   }
 
-  /** Writes the change to this pool (called once, by withSeats). */
-  async write(): Promise<Signal[]> {
+  /** What this pool's change writes and signals (written once, by withSeats). */
+  flush(): { flush: PoolFlush; signals: Signal[] } {
     const { machine, product } = this;
     const accountId = this.change.accountId;
-    await writePool(this.change.tx, {
+    const flush: PoolFlush = {
       accountId,
       productId: product.id,
       now: this.now,
@@ -105,13 +107,14 @@ export class OpenPool {
       queueBefore: this.queueBefore,
       queueAfter: machine.state.queue,
       usage: { occupiedBefore: this.occupiedBefore, totalBefore: this.totalBefore, occupied: machine.state.occupied, total: machine.state.total },
-    });
+    };
     const signals: Signal[] = machine.writes.events.map(({ userId, event }) => ({ t: "user", a: accountId, u: userId, e: event }));
     for (const { userId, requestId } of machine.writes.served) signals.push({ t: "served", a: accountId, u: userId, r: requestId });
     const queueKey = (q: { userId: string; seq: number | null; reservedUntil: Date | null }[]) => q.map((e) => `${e.userId}:${e.seq}:${e.reservedUntil?.getTime()}`).join();
     if (queueKey(this.queueBefore) !== queueKey(machine.state.queue)) signals.push({ t: "pool", a: accountId, p: product.id });
-    return signals;
+    return { flush, signals };
   }
+
 }
 
 /**
@@ -170,6 +173,7 @@ export class SeatChange {
         sessionIds: wanted.sessionIds ?? [],
         tokenIds: wanted.tokenIds ?? [],
         requestIds: wanted.requestIds ?? [],
+        queueHead: wanted.queueHead ?? 0,
       });
       const product = this.product(productId);
       const queueBefore = loaded.queue.map((e) => ({ ...e }));
@@ -444,17 +448,13 @@ export class SeatChange {
   async finish(): Promise<void> {
     await this.handOutNamedSeats();
     for (const open of this.pools.values()) await this.serveWaitingRequests(open);
-    const signals: Signal[] = [];
-    for (const productId of [...this.pools.keys()].sort()) signals.push(...(await this.pools.get(productId)!.write()));
-    const byActor = new Map<string, { actor: AuditActor; entries: AuditEntry[] }>();
-    for (const { actor, entry } of this.audits) {
-      const key = `${actor.type}:${actor.id}`;
-      const group = byActor.get(key) ?? { actor, entries: [] };
-      group.entries.push(entry);
-      byActor.set(key, group);
-    }
-    for (const { actor, entries } of byActor.values()) await insertAudits(this.tx, this.accountId, actor, entries);
-    if (signals.length > 0) await publish(this.tx, ...signals);
+    const flushed = [...this.pools.keys()].sort().map((productId) => this.pools.get(productId)!.flush());
+    await writeChange(this.tx, {
+      accountId: this.accountId,
+      pools: flushed.map((f) => f.flush),
+      audits: this.audits,
+      payloads: packSignals(flushed.flatMap((f) => f.signals)),
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from "kysely";
 import type { Db } from "./database.js";
 import type { AuditRow } from "./schema.js";
 import { newId } from "../domain/ids.js";
@@ -44,6 +45,17 @@ export async function insertAudits(db: Db, accountId: string, actor: AuditActor,
       )
       .execute();
   }
+}
+
+/** One INSERT of audit rows by their actors, for a larger statement; null when there are none. */
+export function auditInsert(accountId: string, rows: { actor: AuditActor; entry: AuditEntry }[]): RawBuilder<unknown> | null {
+  if (rows.length === 0) return null;
+  const at = new Date();
+  return sql`
+    INSERT INTO audit_log (account_id, id, at, actor_type, actor_id, actor_name, action, target_type, target_id, target_name, details)
+    VALUES ${sql.join(rows.map(({ actor, entry }) => sql`(${accountId}, ${newId("aud")}, ${at}::timestamptz,
+      ${actor.type}, ${actor.id}, ${actor.name}, ${entry.action}, ${entry.target.type}, ${entry.target.id}, ${entry.target.name ?? null},
+      ${JSON.stringify(entry.details ?? {})}::jsonb)`))}`;
 }
 
 export interface AuditFilter {

@@ -3,6 +3,8 @@
 // change (one decision or a batch of them) are set-based — one statement per kind of row.
 import { sql, type RawBuilder } from "kysely";
 import type { Db } from "./database.js";
+import { auditInsert, type AuditActor, type AuditEntry } from "./audit.repository.js";
+import { SIGNAL_CHANNEL } from "./side-channel.js";
 import type { AccountRow, SubscriptionRow, SupportSessionRow } from "./schema.js";
 import type { AgentSeat, PoolWrites, QueueEntry } from "../domain/seat-pool.js";
 import type { SeatType } from "../domain/seat-rules.js";
@@ -93,7 +95,7 @@ const sessionJson = sql`to_jsonb(s) || jsonb_build_object('lease_expires_at',
   (SELECT lease_expires_at FROM shared_sessions ss WHERE ss.account_id = s.account_id AND ss.id = s.shared_session_id AND ss.ended_at IS NULL))`;
 
 /** The agents' seat of the product, open shared session (its lease live at `now`), open sessions, cooldown and presence. */
-function agentsJson(accountId: string, productId: string, userIds: string[], now: Date, expired: RawBuilder<unknown>) {
+function agentsJson(accountId: string, productId: string, users: RawBuilder<unknown>, now: Date, expired: RawBuilder<unknown>) {
   return sql<AgentJson[]>`(SELECT coalesce(json_agg(json_build_object(
       'user_id', u.id,
       'seat', (SELECT type FROM seat_assignments WHERE account_id = ${accountId} AND user_id = u.id AND product_id = ${productId}),
@@ -105,7 +107,7 @@ function agentsJson(accountId: string, productId: string, userIds: string[], now
                      AND (s.shared_session_id IS NULL OR s.shared_session_id NOT IN (${expired}))),
       'cooldown', (SELECT until FROM seat_cooldowns WHERE account_id = ${accountId} AND product_id = ${productId} AND user_id = u.id),
       'seen', (SELECT seen_until FROM agent_presence WHERE account_id = ${accountId} AND user_id = u.id)
-    )), '[]'::json) FROM unnest(${userIds}::text[]) AS u(id))`;
+    )), '[]'::json) FROM (${users}) AS u(id))`;
 }
 
 export interface LoadedPool {
@@ -134,9 +136,14 @@ export async function loadPool(
   accountId: string,
   productId: string,
   now: Date,
-  wanted: { userIds: string[]; sessionIds: string[]; tokenIds: string[]; requestIds: string[] },
+  wanted: { userIds: string[]; sessionIds: string[]; tokenIds: string[]; requestIds: string[]; queueHead: number },
 ): Promise<LoadedPool> {
   const expiredIds = sql`SELECT id FROM expired`;
+  // The first waiting requests of the queue, with their agents and tokens: a seat freed in
+  // this change is theirs, and served without another round trip.
+  const head = sql`SELECT user_id, waiting_token_id FROM queue_entries
+    WHERE account_id = ${accountId} AND product_id = ${productId} AND waiting_request_id IS NOT NULL ORDER BY seq LIMIT ${wanted.queueHead}`;
+  const users = sql`SELECT unnest(${wanted.userIds}::text[]) UNION SELECT user_id FROM (${head}) h`;
   const { rows } = await sql<{
     occupied: number;
     queue: QueueJson[];
@@ -160,13 +167,14 @@ export async function loadPool(
         - (SELECT count(*) FROM expired) AS occupied,
       (SELECT coalesce(json_agg(q ORDER BY q.seq), '[]'::json) FROM queue_entries q
         WHERE q.account_id = ${accountId} AND q.product_id = ${productId}) AS queue,
-      ${agentsJson(accountId, productId, wanted.userIds, now, expiredIds)} AS agents,
+      ${agentsJson(accountId, productId, users, now, expiredIds)} AS agents,
       (SELECT coalesce(json_agg(e), '[]'::json) FROM expired e) AS expired,
       (SELECT coalesce(json_agg(id), '[]'::json) FROM expired_sessions) AS expired_sessions,
       (SELECT coalesce(json_agg(${sessionJson}), '[]'::json) FROM support_sessions s
         WHERE s.account_id = ${accountId} AND (s.id = ANY(${wanted.sessionIds}::text[]) OR s.request_id = ANY(${wanted.requestIds}::text[]))) AS sessions,
       (SELECT coalesce(json_agg(t.id), '[]'::json) FROM auth_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
-        WHERE t.id = ANY(${wanted.tokenIds}::text[]) AND t.revoked_at IS NULL AND u.active) AS tokens`.execute(db);
+        WHERE (t.id = ANY(${wanted.tokenIds}::text[]) OR t.id IN (SELECT waiting_token_id FROM (${head}) h))
+          AND t.revoked_at IS NULL AND u.active) AS tokens`.execute(db);
   const row = rows[0];
   return {
     occupied: Number(row.occupied),
@@ -182,7 +190,7 @@ export async function loadPool(
 /** More agents (and tokens) for a pool already loaded in this transaction. */
 export async function loadAgents(db: Db, accountId: string, productId: string, now: Date, userIds: string[], tokenIds: string[] = []) {
   const { rows } = await sql<{ agents: AgentJson[]; tokens: string[] }>`
-    SELECT ${agentsJson(accountId, productId, userIds, now, sql`SELECT NULL::text WHERE false`)} AS agents,
+    SELECT ${agentsJson(accountId, productId, sql`SELECT unnest(${userIds}::text[])`, now, sql`SELECT NULL::text WHERE false`)} AS agents,
       (SELECT coalesce(json_agg(t.id), '[]'::json) FROM auth_tokens t JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
         WHERE t.id = ANY(${tokenIds}::text[]) AND t.revoked_at IS NULL AND u.active) AS tokens`.execute(db);
   return { agents: rows[0].agents.map(toAgent), validTokens: new Set(rows[0].tokens) };
@@ -202,125 +210,192 @@ export interface PoolFlush {
   usage: { occupiedBefore: number; totalBefore: number; occupied: number; total: number };
 }
 
-const values = (rows: RawBuilder<unknown>[]) => sql.join(rows);
-
-/**
- * Writes a change, one statement per kind of row and only the kinds that changed, in an
- * order that keeps the "one open shared session per agent" index true after each
- * statement: endings before new sessions.
- */
-export async function writePool(db: Db, f: PoolFlush): Promise<void> {
-  const { accountId, productId, now, writes: w } = f;
-
-  if (w.sessionsEnded.length > 0) {
-    await sql`
-      UPDATE support_sessions s SET state = 'ended', ended_at = ${now}, end_reason = v.reason, ended_by_admin = v.admin
-      FROM (VALUES ${values(w.sessionsEnded.map((e) => sql`(${e.id}::text, ${e.reason}::text, ${e.byAdmin}::boolean)`))}) AS v(id, reason, admin)
-      WHERE s.account_id = ${accountId} AND s.id = v.id AND s.state <> 'ended'`.execute(db);
-  }
-  if (w.sharedEnded.length > 0) {
-    await sql`
-      UPDATE shared_sessions s SET ended_at = ${now}, end_reason = v.reason, ended_by_id = v.by_id, ended_by_name = v.by_name, report_pending = v.report
-      FROM (VALUES ${values(w.sharedEnded.map((e) => sql`(${e.id}::text, ${e.ending.reason}::text, ${e.ending.by?.id ?? null}::text, ${e.ending.by?.name ?? null}::text, ${e.ending.byAdmin}::boolean)`))})
-        AS v(id, reason, by_id, by_name, report)
-      WHERE s.account_id = ${accountId} AND s.id = v.id AND s.ended_at IS NULL`.execute(db);
-  }
-  for (const move of w.sessionsMoved) {
-    await db
-      .updateTable("support_sessions")
-      .set({ seat_type: move.seat, shared_session_id: move.sharedSessionId })
-      .where("account_id", "=", accountId)
-      .where("id", "in", move.ids)
-      .execute();
-  }
-  if (w.sharedStarted.length > 0) {
-    await db
-      .insertInto("shared_sessions")
-      .values(w.sharedStarted.map((s) => ({ account_id: accountId, id: s.id, product_id: productId, user_id: s.userId, created_at: now, lease_expires_at: f.leaseExpiresAt })))
-      .execute();
-  }
-  const started = new Set(w.sharedStarted.map((s) => s.id));
-  const renewed = [...w.leasesRenewed].filter((id) => !started.has(id));
-  if (renewed.length > 0) {
-    await sql`UPDATE shared_sessions SET lease_expires_at = greatest(lease_expires_at, ${f.leaseExpiresAt})
-      WHERE account_id = ${accountId} AND id = ANY(${renewed}::text[]) AND ended_at IS NULL`.execute(db);
-  }
-  if (w.sessionsStarted.length > 0) {
-    await db
-      .insertInto("support_sessions")
-      .values(
-        w.sessionsStarted.map((s) => ({
-          account_id: accountId, id: s.id, user_id: s.userId, product_id: productId, shared_session_id: s.sharedSessionId, seat_type: s.seat,
-          state: "pending" as const, support_key: s.supportKey, token_id: s.tokenId, request_id: s.requestId, created_at: now,
-        })),
-      )
-      .execute();
-  }
-  const connected = w.sessionsConnected.filter((id) => f.connections.has(id));
-  if (connected.length > 0) {
-    await sql`
-      UPDATE support_sessions s SET state = 'active', mode = v.mode, platform = v.platform, connected_at = coalesce(s.connected_at, ${now})
-      FROM (VALUES ${values(connected.map((id) => sql`(${id}::text, ${f.connections.get(id)!.mode}::text, ${f.connections.get(id)!.platform}::text)`))}) AS v(id, mode, platform)
-      WHERE s.account_id = ${accountId} AND s.id = v.id AND s.state <> 'ended'`.execute(db);
-  }
-  await writeQueue(db, accountId, productId, f.queueBefore, f.queueAfter);
-  if (w.cooldowns.size > 0) {
-    await db
-      .insertInto("seat_cooldowns")
-      .values([...w.cooldowns].map(([userId, until]) => ({ account_id: accountId, product_id: productId, user_id: userId, until })))
-      .onConflict((oc) => oc.columns(["account_id", "product_id", "user_id"]).doUpdateSet((eb) => ({ until: eb.ref("excluded.until") })))
-      .execute();
-  }
-  if (w.releasesResolved.size > 0) {
-    await sql`UPDATE release_requests SET resolved_at = ${now}
-      WHERE account_id = ${accountId} AND product_id = ${productId} AND user_id = ANY(${[...w.releasesResolved]}::text[]) AND resolved_at IS NULL`.execute(db);
-  }
-  await writeUsage(db, f);
+export interface ChangeWrite {
+  accountId: string;
+  pools: PoolFlush[];
+  audits: { actor: AuditActor; entry: AuditEntry }[];
+  /** Notification payloads, sent when the transaction commits. */
+  payloads: string[];
 }
 
-/** The queue is written from its final state: places gone, places new, places changed. */
-async function writeQueue(db: Db, accountId: string, productId: string, before: QueueEntry[], after: QueueEntry[]): Promise<void> {
-  const kept = new Set(after.filter((e) => e.seq !== null).map((e) => e.userId));
-  const gone = before.filter((e) => !kept.has(e.userId)).map((e) => e.userId);
-  if (gone.length > 0) {
-    await sql`DELETE FROM queue_entries WHERE account_id = ${accountId} AND product_id = ${productId} AND user_id = ANY(${gone}::text[])`.execute(db);
+/** Above this many rows a change is written one statement per kind (bind parameters are limited). */
+const ROWS_PER_STATEMENT = 500;
+
+const values = (rows: RawBuilder<unknown>[]) => sql.join(rows);
+
+/** A support session's state at the end of the change: the row to insert, or the update of a row that was there. */
+interface SessionChange {
+  id: string;
+  ended?: { reason: string; byAdmin: boolean };
+  connected?: { mode: string; platform: string };
+  moved?: { seat: SeatType; sharedSessionId: string | null };
+}
+
+/**
+ * Writes a change in one statement — every update and delete, every insert, the audit rows
+ * and the notifications — or, when an agent's old row and new row of the same kind would
+ * meet in it (a shared session ended and another started, a queue place left and taken
+ * again), in two: updates and deletes first, so that each unique index holds after each.
+ */
+export async function writeChange(db: Db, change: ChangeWrite): Promise<void> {
+  const first: RawBuilder<unknown>[] = [];
+  const second: RawBuilder<unknown>[] = [];
+  let rows = change.audits.length;
+  let clash = false;
+  for (const f of change.pools) {
+    const parts = poolParts(f);
+    first.push(...parts.updates);
+    second.push(...parts.inserts);
+    rows += parts.rows;
+    clash ||= parts.clash;
   }
-  const fresh = after.filter((e) => e.seq === null);
-  if (fresh.length > 0) {
-    // One multi-row INSERT numbers its rows in the order given: queue order.
-    await db
-      .insertInto("queue_entries")
-      .values(fresh.map((e) => ({
-        account_id: accountId, product_id: productId, user_id: e.userId, enqueued_at: e.enqueuedAt, held_until: e.heldUntil,
-        waiting_until: e.waitingUntil, reserved_until: e.reservedUntil, waiting_request_id: e.request?.id ?? null, waiting_token_id: e.request?.tokenId ?? null,
-      })))
-      .execute();
+  const audit = auditInsert(change.accountId, change.audits);
+  if (audit) second.push(audit);
+  const notify = sql`SELECT count(pg_notify(${SIGNAL_CHANNEL}, p)) FROM unnest(${change.payloads}::text[]) AS p`;
+  if (rows > ROWS_PER_STATEMENT) {
+    for (const part of [...first, ...second]) await sql`WITH w AS (${part}) SELECT 1`.execute(db);
+    if (change.payloads.length > 0) await notify.execute(db);
+    return;
   }
-  const old = new Map(before.map((e) => [e.userId, e]));
-  const changed = after.filter((e) => {
+  const run = (parts: RawBuilder<unknown>[], tail: RawBuilder<unknown>) =>
+    sql`WITH ${sql.join(parts.map((part, i) => sql`${sql.raw(`w${i}`)} AS (${part})`))} ${tail}`.execute(db);
+  if (clash && first.length > 0) {
+    await run(first, sql`SELECT 1`);
+    first.length = 0;
+  }
+  const all = [...first, ...second];
+  if (all.length > 0) await run(all, notify);
+  else if (change.payloads.length > 0) await notify.execute(db);
+}
+
+function poolParts(f: PoolFlush): { updates: RawBuilder<unknown>[]; inserts: RawBuilder<unknown>[]; rows: number; clash: boolean } {
+  const { accountId, productId, now, writes: w } = f;
+  const updates: RawBuilder<unknown>[] = [];
+  const inserts: RawBuilder<unknown>[] = [];
+
+  // Support sessions: what each ended up as.
+  const started = new Map(w.sessionsStarted.map((s) => [s.id, s]));
+  const changes = new Map<string, SessionChange>();
+  const at = (id: string) => changes.get(id) ?? changes.set(id, { id }).get(id)!;
+  for (const e of w.sessionsEnded) at(e.id).ended = { reason: e.reason, byAdmin: e.byAdmin };
+  for (const id of w.sessionsConnected) if (f.connections.has(id)) at(id).connected = f.connections.get(id)!;
+  for (const m of w.sessionsMoved) for (const id of m.ids) at(id).moved = { seat: m.seat, sharedSessionId: m.sharedSessionId };
+  const updated = [...changes.values()].filter((c) => !started.has(c.id));
+  if (updated.length > 0) {
+    updates.push(sql`
+      UPDATE support_sessions s SET
+        state = CASE WHEN v.ended THEN 'ended' WHEN v.connect THEN 'active' ELSE s.state END,
+        ended_at = CASE WHEN v.ended THEN ${now}::timestamptz ELSE s.ended_at END,
+        end_reason = CASE WHEN v.ended THEN v.reason ELSE s.end_reason END,
+        ended_by_admin = CASE WHEN v.ended THEN v.admin ELSE s.ended_by_admin END,
+        mode = CASE WHEN v.connect THEN v.mode ELSE s.mode END,
+        platform = CASE WHEN v.connect THEN v.platform ELSE s.platform END,
+        connected_at = CASE WHEN v.connect THEN coalesce(s.connected_at, ${now}::timestamptz) ELSE s.connected_at END,
+        seat_type = CASE WHEN v.move THEN v.seat ELSE s.seat_type END,
+        shared_session_id = CASE WHEN v.move THEN v.shared ELSE s.shared_session_id END
+      FROM (VALUES ${values(updated.map((c) => sql`(${c.id}::text, ${c.ended !== undefined}::boolean, ${c.ended?.reason ?? null}::text,
+        ${c.ended?.byAdmin ?? false}::boolean, ${c.connected !== undefined}::boolean, ${c.connected?.mode ?? null}::text,
+        ${c.connected?.platform ?? null}::text, ${c.moved !== undefined}::boolean, ${c.moved?.seat ?? null}::text, ${c.moved?.sharedSessionId ?? null}::text)`))})
+        AS v(id, ended, reason, admin, connect, mode, platform, move, seat, shared)
+      WHERE s.account_id = ${accountId} AND s.id = v.id AND s.state <> 'ended'`);
+  }
+  if (w.sessionsStarted.length > 0) {
+    inserts.push(sql`
+      INSERT INTO support_sessions (account_id, id, user_id, product_id, shared_session_id, seat_type, state, mode, platform, support_key,
+        token_id, request_id, created_at, connected_at, ended_at, end_reason, ended_by_admin)
+      VALUES ${values(w.sessionsStarted.map((s) => {
+        const c = changes.get(s.id);
+        return sql`(${accountId}, ${s.id}, ${s.userId}, ${productId}, ${c?.moved ? c.moved.sharedSessionId : s.sharedSessionId}, ${c?.moved?.seat ?? s.seat},
+          ${c?.ended ? "ended" : c?.connected ? "active" : "pending"}, ${c?.connected?.mode ?? null}, ${c?.connected?.platform ?? null}, ${s.supportKey},
+          ${s.tokenId}, ${s.requestId}, ${now}::timestamptz, ${c?.connected ? now : null}::timestamptz, ${c?.ended ? now : null}::timestamptz,
+          ${c?.ended?.reason ?? null}, ${c?.ended?.byAdmin ?? false})`;
+      }))}`);
+  }
+
+  // Shared sessions: ended or renewed if they were there; new ones inserted as they ended up.
+  const newShared = new Map(w.sharedStarted.map((s) => [s.id, s]));
+  const endedShared = new Map(w.sharedEnded.map((e) => [e.id, e]));
+  const renewed = [...w.leasesRenewed].filter((id) => !newShared.has(id) && !endedShared.has(id));
+  const oldEnded = w.sharedEnded.filter((e) => !newShared.has(e.id));
+  if (oldEnded.length + renewed.length > 0) {
+    updates.push(sql`
+      UPDATE shared_sessions s SET
+        ended_at = CASE WHEN v.ended THEN ${now}::timestamptz ELSE s.ended_at END,
+        end_reason = CASE WHEN v.ended THEN v.reason ELSE s.end_reason END,
+        ended_by_id = CASE WHEN v.ended THEN v.by_id ELSE s.ended_by_id END,
+        ended_by_name = CASE WHEN v.ended THEN v.by_name ELSE s.ended_by_name END,
+        report_pending = CASE WHEN v.ended THEN v.report ELSE s.report_pending END,
+        lease_expires_at = CASE WHEN v.ended THEN s.lease_expires_at ELSE greatest(s.lease_expires_at, ${f.leaseExpiresAt}::timestamptz) END
+      FROM (VALUES ${values([
+        ...oldEnded.map((e) => sql`(${e.id}::text, true, ${e.ending.reason}::text, ${e.ending.by?.id ?? null}::text, ${e.ending.by?.name ?? null}::text, ${e.ending.byAdmin}::boolean)`),
+        ...renewed.map((id) => sql`(${id}::text, false, null::text, null::text, null::text, false)`),
+      ])}) AS v(id, ended, reason, by_id, by_name, report)
+      WHERE s.account_id = ${accountId} AND s.id = v.id AND s.ended_at IS NULL`);
+  }
+  if (w.sharedStarted.length > 0) {
+    inserts.push(sql`
+      INSERT INTO shared_sessions (account_id, id, product_id, user_id, created_at, lease_expires_at, ended_at, end_reason, ended_by_id, ended_by_name, report_pending)
+      VALUES ${values(w.sharedStarted.map((s) => {
+        const e = endedShared.get(s.id);
+        return sql`(${accountId}, ${s.id}, ${productId}, ${s.userId}, ${now}::timestamptz, ${f.leaseExpiresAt}::timestamptz, ${e ? now : null}::timestamptz,
+          ${e?.ending.reason ?? null}, ${e?.ending.by?.id ?? null}, ${e?.ending.by?.name ?? null}, ${e?.ending.byAdmin ?? false})`;
+      }))}`);
+  }
+
+  // The queue, from its final state: places gone, places new, places changed.
+  const kept = new Set(f.queueAfter.filter((e) => e.seq !== null).map((e) => e.userId));
+  const gone = f.queueBefore.filter((e) => !kept.has(e.userId)).map((e) => e.userId);
+  const fresh = f.queueAfter.filter((e) => e.seq === null);
+  const old = new Map(f.queueBefore.map((e) => [e.userId, e]));
+  const changedPlaces = f.queueAfter.filter((e) => {
     const o = e.seq !== null ? old.get(e.userId) : undefined;
     return o !== undefined && (o.waitingUntil?.getTime() !== e.waitingUntil?.getTime() || o.reservedUntil?.getTime() !== e.reservedUntil?.getTime() || o.request?.id !== e.request?.id);
   });
-  if (changed.length > 0) {
+  if (gone.length > 0) updates.push(sql`DELETE FROM queue_entries WHERE account_id = ${accountId} AND product_id = ${productId} AND user_id = ANY(${gone}::text[])`);
+  if (changedPlaces.length > 0) {
     // held_until is the heartbeats' to move, never written here.
-    await sql`
+    updates.push(sql`
       UPDATE queue_entries q SET waiting_until = v.waiting_until, reserved_until = v.reserved_until, waiting_request_id = v.request_id, waiting_token_id = v.token_id
-      FROM (VALUES ${values(changed.map((e) => sql`(${e.userId}::text, ${e.waitingUntil}::timestamptz, ${e.reservedUntil}::timestamptz, ${e.request?.id ?? null}::text, ${e.request?.tokenId ?? null}::text)`))})
+      FROM (VALUES ${values(changedPlaces.map((e) => sql`(${e.userId}::text, ${e.waitingUntil}::timestamptz, ${e.reservedUntil}::timestamptz, ${e.request?.id ?? null}::text, ${e.request?.tokenId ?? null}::text)`))})
         AS v(user_id, waiting_until, reserved_until, request_id, token_id)
-      WHERE q.account_id = ${accountId} AND q.product_id = ${productId} AND q.user_id = v.user_id`.execute(db);
+      WHERE q.account_id = ${accountId} AND q.product_id = ${productId} AND q.user_id = v.user_id`);
   }
-}
+  if (fresh.length > 0) {
+    // One multi-row INSERT numbers its rows in the order given: queue order.
+    inserts.push(sql`
+      INSERT INTO queue_entries (account_id, product_id, user_id, enqueued_at, held_until, waiting_until, reserved_until, waiting_request_id, waiting_token_id)
+      VALUES ${values(fresh.map((e) => sql`(${accountId}, ${productId}, ${e.userId}, ${e.enqueuedAt}::timestamptz, ${e.heldUntil}::timestamptz,
+        ${e.waitingUntil}::timestamptz, ${e.reservedUntil}::timestamptz, ${e.request?.id ?? null}, ${e.request?.tokenId ?? null})`))}`);
+  }
 
-/** One statement: occupancy when it moved, the change's refusals in one row, each admitted waiter's wait. */
-async function writeUsage(db: Db, f: PoolFlush): Promise<void> {
-  const { usage, writes: w } = f;
-  const base = { account_id: f.accountId, product_id: f.productId, at: f.now, occupied: usage.occupied, total: usage.total };
-  const rows = [
-    ...(usage.occupied !== usage.occupiedBefore || usage.total !== usage.totalBefore ? [{ ...base, kind: "occupancy" as const, wait_seconds: null, count: 1 }] : []),
-    ...(w.refusals > 0 ? [{ ...base, kind: "refusal" as const, wait_seconds: null, count: w.refusals }] : []),
-    ...w.waits.map((seconds) => ({ ...base, kind: "wait" as const, wait_seconds: seconds, count: 1 })),
+  if (w.cooldowns.size > 0) {
+    inserts.push(sql`
+      INSERT INTO seat_cooldowns (account_id, product_id, user_id, until)
+      VALUES ${values([...w.cooldowns].map(([userId, until]) => sql`(${accountId}, ${productId}, ${userId}, ${until}::timestamptz)`))}
+      ON CONFLICT (account_id, product_id, user_id) DO UPDATE SET until = excluded.until`);
+  }
+  if (w.releasesResolved.size > 0) {
+    updates.push(sql`UPDATE release_requests SET resolved_at = ${now}
+      WHERE account_id = ${accountId} AND product_id = ${productId} AND user_id = ANY(${[...w.releasesResolved]}::text[]) AND resolved_at IS NULL`);
+  }
+
+  // Usage: occupancy when it moved, the change's refusals in one row, each admitted waiter's wait.
+  const u = f.usage;
+  const usage = [
+    ...(u.occupied !== u.occupiedBefore || u.total !== u.totalBefore ? [{ kind: "occupancy", wait: null as number | null, count: 1 }] : []),
+    ...(w.refusals > 0 ? [{ kind: "refusal", wait: null, count: w.refusals }] : []),
+    ...w.waits.map((seconds) => ({ kind: "wait", wait: seconds, count: 1 })),
   ];
-  if (rows.length > 0) await db.insertInto("usage_events").values(rows).execute();
+  if (usage.length > 0) {
+    inserts.push(sql`
+      INSERT INTO usage_events (account_id, product_id, at, kind, occupied, total, wait_seconds, count)
+      VALUES ${values(usage.map((r) => sql`(${accountId}, ${productId}, ${now}::timestamptz, ${r.kind}, ${u.occupied}::int, ${u.total}::int, ${r.wait}::float8, ${r.count}::int)`))}`);
+  }
+
+  const ended = new Set(oldEnded.map((e) => e.userId));
+  const clash = w.sharedStarted.some((s) => ended.has(s.userId)) || fresh.some((e) => old.has(e.userId));
+  const rows = updated.length + w.sessionsStarted.length + oldEnded.length + renewed.length + w.sharedStarted.length + gone.length + changedPlaces.length + fresh.length + w.cooldowns.size + usage.length;
+  return { updates, inserts, rows, clash };
 }
 
 // ---------------------------------------------------------------------------------------

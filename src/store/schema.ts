@@ -260,6 +260,7 @@ export type ProductRow = Selectable<ProductTable>;
 export type AccountRow = Selectable<AccountTable>;
 export type UserRow = Selectable<UserTable>;
 export type SubscriptionRow = Selectable<SubscriptionTable>;
+export type AuthTokenRow = Selectable<AuthTokenTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type SharedSessionRow = Selectable<SharedSessionTable>;
 export type SupportSessionRow = Selectable<SupportSessionTable>;

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
+import type { AuthTokenRow, UserRow } from "./schema.js";
 
 export interface NewToken {
   tokenHash: string;
@@ -26,10 +27,6 @@ export async function insertToken(db: Db, token: NewToken): Promise<{ id: string
     })
     .returning(["id", "created_at"])
     .executeTakeFirstOrThrow();
-}
-
-export async function findActiveToken(db: Db, tokenHash: string) {
-  return db.selectFrom("auth_tokens").selectAll().where("token_hash", "=", tokenHash).where("revoked_at", "is", null).executeTakeFirst();
 }
 
 export async function revokeToken(db: Db, id: string): Promise<boolean> {
@@ -101,4 +98,19 @@ export async function isUserTokenValid(db: Db, accountId: string, tokenId: strin
     .where("u.active", "=", true)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * The live tokens among `hashes`, each with its user (null for operator and SCIM tokens, or
+ * a user deleted since), in one statement for any number of requests.
+ */
+export async function findActiveTokensWithUsers(db: Db, hashes: string[]): Promise<(AuthTokenRow & { user: UserRow | null })[]> {
+  const { rows } = await sql<AuthTokenRow & { u: (Omit<UserRow, "created_at" | "updated_at"> & { created_at: string; updated_at: string }) | null }>`
+    SELECT t.*, row_to_json(u) AS u
+    FROM auth_tokens t LEFT JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id
+    WHERE t.token_hash = ANY(${hashes}::text[]) AND t.revoked_at IS NULL`.execute(db);
+  return rows.map(({ u, ...token }) => ({
+    ...token,
+    user: u && { ...u, created_at: new Date(u.created_at), updated_at: new Date(u.updated_at) },
+  }));
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hasPrivilege, isStaff, type Privilege } from "../../domain/access.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Db } from "../../store/database.js";
-import { authenticate } from "../../services/auth.service.js";
+import { Authenticator } from "../../services/auth.service.js";
 import type { Principal, UserPrincipal } from "../../services/context.js";
 
 /** Who may call a route, set as `config.access` on every route. */
@@ -56,12 +56,13 @@ function checkAccess(access: Access, principal: Principal | null): void {
 }
 
 export function installAuth(app: FastifyInstance, db: Db, operatorToken: string | undefined): void {
+  const authenticator = new Authenticator(db, operatorToken);
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.auth === "public") return;
     const token = bearer(request);
-    request.principal = token ? await authenticate(db, token, operatorToken) : null;
+    request.principal = token ? await authenticator.authenticate(token) : null;
     checkAccess(access, request.principal);
   });
 }
