@@ -11,6 +11,7 @@ import { SignalBus } from "../services/signals.js";
 import { startSweeper } from "../services/sweeper.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
+import { installBodyParsers } from "./plugins/body-parsers.js";
 import { installValidators } from "./plugins/validation.js";
 import { installErrorHandling } from "./plugins/errors.js";
 import { installAuth } from "./plugins/auth.js";
@@ -71,8 +72,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  // JSON only (CSV import registers its own parser): any other body is a 415.
-  app.removeContentTypeParser("text/plain");
+  installBodyParsers(app);
   installValidators(app);
   installErrorHandling(app);
   installAuth(app, db, config.operatorToken);

@@ -11,6 +11,7 @@ import {
 } from "../../../../services/scim.service.js";
 import { project } from "../../../../domain/scim/resources.js";
 import { principalOf } from "../../../plugins/auth.js";
+import { jsonParser } from "../../../plugins/body-parsers.js";
 import { SCIM_CONTENT_TYPE, sendScimError } from "../../../scim-errors.js";
 import type { App, RouteDeps } from "../../../types.js";
 
@@ -34,7 +35,7 @@ const IdParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 export async function register(app: App, { db }: RouteDeps): Promise<void> {
   await app.register(
     async (scim: App) => {
-      scim.addContentTypeParser("application/scim+json", { parseAs: "string" }, scim.getDefaultJsonParser("error", "error"));
+      scim.addContentTypeParser("application/scim+json", { parseAs: "buffer" }, jsonParser(scim));
       scim.setErrorHandler((error: FastifyError, request, reply) => sendScimError(error, request, reply));
       scim.addHook("onSend", async (_request, reply, payload) => {
         if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.header("content-type", SCIM_CONTENT_TYPE);
