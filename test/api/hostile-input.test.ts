@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import { fingerprinter } from "../support/fingerprint.js";
-import { type Response, type TestAccount, type TestUser } from "../support/app.js";
+import { OPERATOR_TOKEN, type Response, type TestAccount, type TestUser } from "../support/app.js";
 import { ERROR_URN, USER_URN, scimClient, uniqueEmail, type ScimClient } from "../support/scim.js";
 
+const q = encodeURIComponent;
 
 function assertProblem(r: Response, field: string, label: string): void {
   assert.equal(r.status, 400, `${label} → ${r.status} ${JSON.stringify(r.body)}`);
@@ -28,6 +29,7 @@ eachBackend("hostile input", ({ t }) => {
   let agent: TestUser;
   let slug: string;
   let scim: ScimClient;
+  let scimUserId: string;
   let snapshot: () => Promise<Map<string, string>>;
 
   before(async () => {
@@ -37,6 +39,7 @@ eachBackend("hostile input", ({ t }) => {
     agent = await t().user(account);
     await t().grant(account, agent.id, slug, "concurrent");
     scim = await scimClient(t(), account);
+    scimUserId = (await scim.user(uniqueEmail())).id;
     snapshot = await fingerprinter(t().database.db);
   });
 
@@ -82,6 +85,58 @@ eachBackend("hostile input", ({ t }) => {
     const fr = await t().app.inject({ method: "PATCH", url: "/api/v1/account", payload: notUtf8, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", "accept-language": "fr" } });
     assert.deepEqual(JSON.parse(fr.body).errors, [{ field: "body", message: "n'est pas de l'UTF-8 valide" }]);
     assert.deepEqual(await snapshot(), before, "nothing was written");
+  });
+
+  test("a NUL byte in any string, or in a key, is a 400 naming the field; nothing is written", async () => {
+    const admin = account.admin.token;
+    const before = await snapshot();
+    const api: [string, Promise<Response>][] = [
+      ["name", t().call("POST", "/api/v1/users", { token: admin, body: { email: uniqueEmail(), name: "A\u0000B", role: "agent" } })],
+      ["name", t().call("PATCH", "/api/v1/account", { token: admin, body: { name: "Acme\u0000" } })],
+      ["admin.name", t().call("POST", "/api/v1/accounts", { token: OPERATOR_TOKEN, body: { name: "N", admin: { email: uniqueEmail(), name: "\u0000", password: "long enough pass" } } })],
+      ["email", t().call("POST", "/api/v1/auth/login", { body: { email: `${account.admin.email}\u0000`, password: "whatever1" } })],
+      ["q", t().call("GET", "/api/v1/users?q=%00", { token: admin })],
+      ["action", t().call("GET", "/api/v1/audit?action=user.%00created", { token: admin })],
+      ["message", t().call("POST", "/api/v1/me/release-requests", { token: agent.token, body: { product: slug, message: "please\u0000" } })],
+      ["name", t().call("POST", "/api/v1/scim-tokens", { token: admin, body: { name: "IdP\u0000" } })],
+      ["ids.0", t().call("POST", "/api/v1/shared-sessions/end", { token: admin, body: { ids: ["ss_\u0000"] } })],
+      ["na\ufffdme", t().call("PATCH", `/api/v1/users/${agent.id}`, { token: admin, body: { "na\u0000me": "x" } })],
+    ];
+    for (const [field, call] of api) assertProblem(await call, field, field);
+
+    const scimCases: [string, Promise<Response>, string][] = [
+      ["attributes", scim.get("/Users?attributes=userName%00"), "invalidValue"],
+      ["raw NUL in a filter", scim.get(`/Users?filter=${q('userName eq "a\u0000"')}`), "invalidValue"],
+      ["escaped NUL in a filter", scim.get(`/Users?filter=${q('userName eq "a\\u0000"')}`), "invalidFilter"],
+      ["escaped NUL in a PATCH path", scim.patch(`/Users/${scimUserId}`, [{ op: "remove", path: 'emails[value eq "\\u0000"]' }]), "invalidPath"],
+      ["userName", scim.post("/Users", { schemas: [USER_URN], userName: `${uniqueEmail()}\u0000` }), "invalidValue"],
+      ["a kept attribute", scim.post("/Users", { schemas: [USER_URN], userName: uniqueEmail(), title: "Boss\u0000" }), "invalidValue"],
+      ["PATCH value", scim.patch(`/Users/${scimUserId}`, [{ op: "replace", path: "displayName", value: "\u0000" }]), "invalidValue"],
+    ];
+    for (const [label, call, scimType] of scimCases) assertScimError(await call, 400, label, scimType);
+
+    // The dry run used to say all was fine, and the real import then failed with a 500.
+    for (const dryRun of [true, false]) {
+      const r = await csv(`email,name,role\n${uniqueEmail()},Zed\u0000,agent\n`, dryRun);
+      assertProblem(r, "body", `CSV dryRun=${dryRun}`);
+      assert.match(r.body.errors[0].message, /on line 2$/);
+    }
+    assert.deepEqual(await snapshot(), before, "nothing was written");
+  });
+
+  test("a lone surrogate is a 400, never stored as U+FFFD; a surrogate pair is a character like any other", async () => {
+    const admin = account.admin.token;
+    const before = await snapshot();
+    for (const escaped of ["\\ud800", "\\udc00", "x\\ud83d"]) {
+      const r = await raw("POST", "/api/v1/users", admin, `{"email":"${uniqueEmail()}","name":"A${escaped}","role":"agent"}`, "application/json");
+      assertProblem(r, "name", escaped);
+    }
+    assertScimError(await raw("POST", "/scim/v2/Users", scim.token, `{"schemas":["${USER_URN}"],"userName":"${uniqueEmail()}","displayName":"\\udfff"}`, "application/scim+json"), 400, "SCIM lone surrogate");
+    assert.deepEqual(await snapshot(), before, "nothing was written");
+
+    const emoji = await raw("POST", "/api/v1/users", admin, `{"email":"${uniqueEmail()}","name":"Smile \\ud83d\\ude00","role":"agent"}`, "application/json");
+    assert.equal(emoji.status, 201);
+    assert.equal(emoji.body.name, "Smile \u{1f600}");
   });
 
 });
