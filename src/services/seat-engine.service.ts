@@ -345,7 +345,7 @@ export async function createReleaseRequest(engine: Engine, principal: UserPrinci
 }
 
 export async function listReleaseRequests(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenReleaseRequests(db, principal.accountId, { limit: query.limit, after: after && { at: String(after[0]), id: String(after[1]) } });
   return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], (r) => ({
     id: r.id,
@@ -362,7 +362,7 @@ export async function listReleaseRequests(db: Db, principal: UserPrincipal, quer
 
 export async function listSharedSessions(db: Db, principal: UserPrincipal, query: { product?: string; limit: number; cursor?: string }) {
   const product = query.product !== undefined ? await requireProduct(db, query.product) : undefined;
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenSharedSessions(db, principal.accountId, {
     productId: product?.id,
     limit: query.limit,

@@ -8,6 +8,7 @@ import { fingerprinter } from "../support/fingerprint.js";
 import { OPERATOR_TOKEN, type Response, type TestAccount, type TestUser } from "../support/app.js";
 import { ERROR_URN, USER_URN, scimClient, uniqueEmail, type ScimClient } from "../support/scim.js";
 
+const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
 const q = encodeURIComponent;
 
 function assertProblem(r: Response, field: string, label: string): void {
@@ -137,6 +138,21 @@ eachBackend("hostile input", ({ t }) => {
     const emoji = await raw("POST", "/api/v1/users", admin, `{"email":"${uniqueEmail()}","name":"Smile \\ud83d\\ude00","role":"agent"}`, "application/json");
     assert.equal(emoji.status, 201);
     assert.equal(emoji.body.name, "Smile \u{1f600}");
+  });
+
+  test("a cursor of the wrong shape is a 400 on every list, and real cursors still page", async () => {
+    const admin = account.admin.token;
+    const bad = [cursor(["garbage", "x"]), cursor(["\u0000", "x"]), cursor([1, 2]), cursor(["2026-01-01T00:00:00.000Z", "\u0000"]), cursor({}), cursor(["x", "y", "z"]), "not-a-cursor!"];
+    for (const list of ["/api/v1/audit", "/api/v1/scim-tokens", "/api/v1/release-requests", "/api/v1/shared-sessions", "/api/v1/users", "/api/v1/groups", "/api/v1/products"]) {
+      for (const c of bad) assertProblem(await t().call("GET", `${list}?cursor=${c}`, { token: admin }), "cursor", `${list} ${Buffer.from(c, "base64url").toString()}`);
+    }
+    const first = await t().call("GET", "/api/v1/users?limit=1", { token: admin });
+    assert.ok(first.body.nextCursor);
+    const next = await t().call("GET", `/api/v1/users?limit=1&cursor=${first.body.nextCursor}`, { token: admin });
+    assert.equal(next.status, 200);
+    assert.notEqual(next.body.items[0].id, first.body.items[0].id);
+    const audit = await t().call("GET", "/api/v1/audit?limit=1", { token: admin });
+    assert.equal((await t().call("GET", `/api/v1/audit?limit=1&cursor=${audit.body.nextCursor}`, { token: admin })).status, 200);
   });
 
 });
