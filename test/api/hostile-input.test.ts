@@ -155,4 +155,29 @@ eachBackend("hostile input", ({ t }) => {
     assert.equal((await t().call("GET", `/api/v1/audit?limit=1&cursor=${audit.body.nextCursor}`, { token: admin })).status, 200);
   });
 
+  test("a leap second, a day that does not exist or a year the database cannot hold is a 400", async () => {
+    const admin = account.admin.token;
+    const usage = (from: string, to = "2026-07-01T01:00:00Z") => t().call("GET", `/api/v1/usage?product=${slug}&from=${q(from)}&to=${q(to)}&step=3600`, { token: admin });
+    assertProblem(await usage("2026-06-30T23:59:60Z"), "from", "leap second in from");
+    assertProblem(await usage("2026-06-30T00:00:00Z", "2026-06-30T23:59:60Z"), "to", "leap second in to");
+    assertProblem(await usage("2026-02-30T00:00:00Z"), "from", "February 30");
+    assertProblem(await usage("0001-01-01T00:30:00+01:00"), "from", "year 0 once in UTC");
+    assert.equal((await usage("2026-06-30T23:59:59+02:00")).status, 200, "an offset is fine");
+
+    for (const date of ["-200000-01-01T00:00:00Z", "+275760-09-13T00:00:00Z", "2026-06-30T23:59:60Z", "2026-13-01T00:00:00Z"]) {
+      assertScimError(await scim.get(`/Users?filter=${q(`meta.created gt "${date}"`)}`), 400, date, "invalidFilter");
+    }
+    const found = await scim.get(`/Users?filter=${q('meta.created gt "2000-01-01T00:00:00Z"')}`);
+    assert.equal(found.status, 200);
+    assert.ok(found.body.totalResults >= 1);
+  });
+
+  test("prototype names are unknown SCIM attributes, never Object.prototype's", async () => {
+    for (const filter of ["constructor pr", 'constructor eq "x"', "toString pr", "__proto__ pr", 'hasOwnProperty eq "x"', 'name.constructor eq "x"', 'emails[constructor eq "x"]', 'meta.valueOf pr']) {
+      assertScimError(await scim.get(`/Users?filter=${q(filter)}`), 400, filter, "invalidFilter");
+      assertScimError(await scim.get(`/Groups?filter=${q(filter)}`), 400, `Groups ${filter}`, "invalidFilter");
+    }
+    for (const sortBy of ["constructor", "toString", "name.constructor"]) assertScimError(await scim.get(`/Users?sortBy=${sortBy}`), 400, `sortBy=${sortBy}`, "invalidValue");
+  });
+
 });

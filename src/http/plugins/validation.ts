@@ -9,12 +9,15 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { validationFailed, type DomainError, type FieldError } from "../../domain/errors.js";
 import { fieldMessage, type Language } from "../../domain/messages.js";
 import { showUnstorable, unstorableAt } from "../../domain/text.js";
+import { isTimestamp } from "../../domain/timestamp.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function makeAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({ coerceTypes, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
   addFormats(ajv);
+  // RFC 3339's grammar allows what a Date and the database cannot hold (a leap second, year -200000).
+  ajv.addFormat("date-time", isTimestamp);
   return ajv;
 }
 
