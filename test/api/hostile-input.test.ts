@@ -180,4 +180,20 @@ eachBackend("hostile input", ({ t }) => {
     for (const sortBy of ["constructor", "toString", "name.constructor"]) assertScimError(await scim.get(`/Users?sortBy=${sortBy}`), 400, `sortBy=${sortBy}`, "invalidValue");
   });
 
+  test("a CSV row listing 200,000 seats is one row error, and 70,000 distinct slugs are no 500", async () => {
+    const before = await snapshot();
+    const seats = Array.from({ length: 200_000 }, (_, i) => `p${i}:named`).join(";");
+    for (const dryRun of [true, false]) {
+      const r = await csv(`email,name,role,seats\n${uniqueEmail()},Zed,agent,${seats}\n`, dryRun);
+      assert.equal(r.status, 200, `dryRun=${dryRun}: ${r.status}`);
+      assert.deepEqual(r.body.errors, [{ row: 2, field: "seats", message: "lists 200000 seats; a row may list at most 100" }]);
+    }
+    const rows = Array.from({ length: 700 }, (_, row) => `${uniqueEmail()},Zed,agent,${Array.from({ length: 100 }, (_, i) => `s${row}-${i}:named`).join(";")}`);
+    const many = await csv(`email,name,role,seats\n${rows.join("\n")}\n`, true);
+    assert.equal(many.status, 200);
+    assert.equal(many.body.errors.length, 70_000);
+    assert.equal(many.body.errors[0].message, "names an unknown product: s0-0");
+    assert.deepEqual(await snapshot(), before, "nothing was written");
+  });
+
 });
