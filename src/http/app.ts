@@ -13,7 +13,7 @@ import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
 import { installBodyParsers } from "./plugins/body-parsers.js";
 import { installValidators } from "./plugins/validation.js";
-import { installErrorHandling } from "./plugins/errors.js";
+import { answerRoutingError, installErrorHandling, MAX_PARAM_LENGTH } from "./plugins/errors.js";
 import { installAuth } from "./plugins/auth.js";
 import { installIdempotency } from "./plugins/idempotency.js";
 import { createMetrics, installMetrics } from "./plugins/metrics.js";
@@ -53,6 +53,8 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   const app = Fastify({
     logger: logger ? { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
     bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerRoutingError,
     trustProxy: config.trustProxy,
     genReqId: () => newId("req" as never),
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -196,4 +196,28 @@ eachBackend("hostile input", ({ t }) => {
     assert.deepEqual(await snapshot(), before, "nothing was written");
   });
 
+  test("an unknown or malformed id is a 404 however long; 401 and 400 still come first", async () => {
+    const admin = account.admin.token;
+    for (const id of [`usr_${"x".repeat(97)}`, "y".repeat(150), `sess_${"0".repeat(5000)}`, "%FF", "%ED%A0%80"]) {
+      const calls: [string, Promise<Response>][] = [
+        ["GET user", t().call("GET", `/api/v1/users/${id}`, { token: admin })],
+        ["PATCH user", t().call("PATCH", `/api/v1/users/${id}`, { token: admin, body: { name: "N" } })],
+        ["DELETE user", t().call("DELETE", `/api/v1/users/${id}`, { token: admin })],
+        ["PUT seat", t().call("PUT", `/api/v1/users/${id}/seats/${slug}`, { token: admin, body: { type: "named" } })],
+        ["end session", t().call("POST", `/api/v1/me/sessions/${id}/end`, { token: agent.token })],
+        ["connect session", t().call("POST", `/api/v1/me/sessions/${id}/connect`, { token: agent.token, body: { mode: "attended", platform: "mac" } })],
+        ["group seat", t().call("PUT", `/api/v1/groups/${id}/seat`, { token: admin, body: { product: slug, type: "named" } })],
+        ["SCIM token", t().call("DELETE", `/api/v1/scim-tokens/${id}`, { token: admin })],
+      ];
+      for (const [label, call] of calls) {
+        const r = await call;
+        assert.equal(r.status, 404, `${label} ${id.slice(0, 20)}… → ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+        assert.equal(r.body.code, "NOT_FOUND");
+      }
+      for (const path of [`/Users/${id}`, `/Groups/${id}`]) assertScimError(await scim.get(path), 404, `SCIM ${path.slice(0, 20)}`);
+    }
+    const long = "z".repeat(500);
+    assert.equal((await t().call("GET", `/api/v1/users/${long}`)).status, 401);
+    assertProblem(await t().call("PATCH", `/api/v1/users/${long}`, { token: admin, body: { role: "emperor" } }), "role", "bad body beats a bad id");
+  });
 });

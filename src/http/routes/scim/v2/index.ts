@@ -12,6 +12,7 @@ import {
 import { project } from "../../../../domain/scim/resources.js";
 import { principalOf } from "../../../plugins/auth.js";
 import { jsonParser } from "../../../plugins/body-parsers.js";
+import { IdParam } from "../../../schemas.js";
 import { SCIM_CONTENT_TYPE, sendScimError } from "../../../scim-errors.js";
 import type { App, RouteDeps } from "../../../types.js";
 
@@ -30,7 +31,7 @@ function ifMatch(request: FastifyRequest): string | undefined {
   return Array.isArray(header) ? header.join(",") : header;
 }
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
+const IdParams = Type.Object({ id: IdParam });
 
 export async function register(app: App, { db }: RouteDeps): Promise<void> {
   await app.register(
