@@ -220,4 +220,13 @@ eachBackend("hostile input", ({ t }) => {
     assert.equal((await t().call("GET", `/api/v1/users/${long}`)).status, 401);
     assertProblem(await t().call("PATCH", `/api/v1/users/${long}`, { token: admin, body: { role: "emperor" } }), "role", "bad body beats a bad id");
   });
+  test("a PATCH of the account that changes nothing answers the account (the fuzz test found a 500)", async () => {
+    const before = await snapshot();
+    const r = await t().call("PATCH", "/api/v1/account", { token: account.admin.token, body: {} });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.id, account.id);
+    assert.equal((await t().call("PATCH", "/api/v1/account", { token: account.admin.token, body: { settings: {} } })).status, 200);
+    assert.deepEqual(await snapshot(), before, "nothing was written");
+  });
+
 });
