@@ -34,3 +34,8 @@ const ID_PATTERN = /^[a-z]+_[0-9a-z]{26}$/;
 export function isId(prefix: IdPrefix, value: string): boolean {
   return value.startsWith(`${prefix}_`) && ID_PATTERN.test(value);
 }
+
+/** An id of any type. */
+export function looksLikeId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}

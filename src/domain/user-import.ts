@@ -15,6 +15,8 @@ export const MAX_EMAIL_LENGTH = 254;
 export const MAX_NAME_LENGTH = 200;
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 200;
+/** A row lists each product once; far more than any catalogue holds is a mistake, refused in one error. */
+export const MAX_SEATS_PER_ROW = 100;
 
 // The "email" format of ajv-formats, which the JSON API validates with.
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
@@ -114,8 +116,10 @@ export function readImportFile(text: string): ImportFile {
     let seats: Map<string, SeatType> | null = null;
     if (seatsCell !== undefined) {
       seats = new Map();
-      for (const part of seatsCell.split(";").map((p) => p.trim()).filter(Boolean)) {
-        listsSeats = true;
+      const parts = seatsCell.split(";").map((p) => p.trim()).filter(Boolean);
+      if (parts.length > 0) listsSeats = true;
+      if (parts.length > MAX_SEATS_PER_ROW) errors.push({ row, field: "seats", key: "importTooManySeats", params: { count: parts.length, max: MAX_SEATS_PER_ROW } });
+      else for (const part of parts) {
         const colon = part.lastIndexOf(":");
         const slug = (colon < 0 ? part : part.slice(0, colon)).trim().toLowerCase();
         const type = colon < 0 ? "" : part.slice(colon + 1).trim().toLowerCase();

@@ -11,8 +11,9 @@ import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
+import { installBodyParsers } from "./plugins/body-parsers.js";
 import { installValidators } from "./plugins/validation.js";
-import { installErrorHandling } from "./plugins/errors.js";
+import { answerRoutingError, installErrorHandling, MAX_PARAM_LENGTH } from "./plugins/errors.js";
 import { installAuth } from "./plugins/auth.js";
 import { installIdempotency } from "./plugins/idempotency.js";
 import { createMetrics, installMetrics } from "./plugins/metrics.js";
@@ -54,6 +55,8 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   const app = Fastify({
     ...(logger ? loggerOptions(config) : { logger: false }),
     bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerRoutingError,
     trustProxy: config.trustProxy,
     genReqId: () => newId("req" as never),
     rewriteUrl: (request) => scim.canonicalScimUrl(request.url ?? "/"),
@@ -75,8 +78,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   });
   await app.register(swaggerUi, { routePrefix: "/docs", transformStaticCSP: docsContentSecurityPolicy });
 
-  // JSON only (CSV import registers its own parser): any other body is a 415.
-  app.removeContentTypeParser("text/plain");
+  installBodyParsers(app);
   installValidators(app);
   installErrorHandling(app);
   installAuth(app, db, config.operatorToken);

@@ -17,6 +17,9 @@ export const Role = StringEnum(["admin", "manager", "agent"]);
 export const PrivilegeList = Type.Array(StringEnum(["users:write", "seats:manage"]), { uniqueItems: true, maxItems: 2 });
 export const SeatType = StringEnum(["named", "concurrent"]);
 export const Id = Type.String({ maxLength: 100 });
+/** An id in a path: any string, so that an unknown or malformed one, however long, is a 404 (never a 400). */
+export const IdParam = Type.String({ description: "an id; an unknown or malformed one is a 404" });
+/** RFC 3339; as input, only what a Date and the database hold exactly (src/domain/timestamp.ts). */
 export const Timestamp = Type.String({ format: "date-time" });
 
 export const PageQuery = {

@@ -70,11 +70,11 @@ export async function updateAccount(db: Db, principal: Principal, input: { name?
 }
 
 export async function listAudit(db: Db, principal: Principal, query: { actor?: string; action?: string; limit: number; cursor?: string }) {
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listAuditRows(db, accountOf(principal), {
     actor: query.actor,
     action: query.action,
-    after: after && { at: String(after[0]), id: String(after[1]) },
+    after: after && { at: after[0], id: after[1] },
     limit: query.limit,
   });
   return toPage(rows, query.limit, (r) => [r.at.toISOString(), r.id], auditView);

@@ -35,7 +35,7 @@ async function requireGroup(db: Db, accountId: string, id: string) {
 }
 
 export async function listGroups(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["text", "id"]);
   const rows = await listGroupSummaries(db, principal.accountId, after && { name: String(after[0]), id: String(after[1]) }, query.limit);
   const page = toPage(rows, query.limit, (r) => [r.display_name, r.id], (r) => r);
   const warnings = await listWarnings(db, principal.accountId, page.items.map((r) => r.id));

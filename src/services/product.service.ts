@@ -13,7 +13,7 @@ export async function createProduct(db: Db, input: { slug: string; name: string 
 }
 
 export async function listCatalogue(db: Db, limit: number, cursor: string | undefined) {
-  const after = decodeCursor(cursor, 1)?.[0] as string | undefined;
+  const after = decodeCursor(cursor, ["text"])?.[0];
   const rows = await listProducts(db, after, limit + 1);
   return toPage(rows, limit, (p) => [p.slug], productView);
 }

@@ -20,7 +20,7 @@ export async function createScimToken(db: Db, principal: UserPrincipal, name: st
 }
 
 export async function listTokens(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listScimTokens(db, principal.accountId, after && { at: String(after[0]), id: String(after[1]) }, query.limit);
   return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], (r) => ({
     id: r.id,

@@ -273,10 +273,11 @@ async function viewGroups(db: Db, base: string, accountId: string, groups: ScimG
   return groups.map((g) => groupView(base, g, members && members.filter((m) => m.groupId === g.id)));
 }
 
+/** One group, unprojected (the route projects it after reading its version for the ETag). */
 export async function getScimGroup(ctx: ScimContext, id: string, wanted: Wanted) {
   const group = isId("grp", id) ? await findGroup(ctx.db, ctx.principal.accountId, id) : undefined;
   if (!group) throw groupNotFound();
-  return project((await viewGroups(ctx.db, ctx.base, ctx.principal.accountId, [group], wanted))[0], wanted.attributes, wanted.excludedAttributes);
+  return (await viewGroups(ctx.db, ctx.base, ctx.principal.accountId, [group], wanted))[0];
 }
 
 export async function listScimGroupPage(ctx: ScimContext, query: ListQuery) {

@@ -12,7 +12,7 @@ import { withSeats } from "./seat-pool.service.js";
 
 export async function listSharedSessions(db: Db, principal: UserPrincipal, query: { product?: string; limit: number; cursor?: string }) {
   const product = query.product !== undefined ? await requireProduct(db, query.product) : undefined;
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenSharedSessions(db, principal.accountId, {
     productId: product?.id,
     limit: query.limit,
@@ -66,7 +66,7 @@ export async function endSharedSessionsByAdmin(db: Db, principal: UserPrincipal,
 }
 
 export async function listReleaseRequests(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenReleaseRequests(db, principal.accountId, { limit: query.limit, after: after && { at: String(after[0]), id: String(after[1]) } });
   return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], (r) => ({
     id: r.id,

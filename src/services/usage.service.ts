@@ -1,5 +1,6 @@
 // Usage history (S11, "Need more seats?"): seats in use over time, refusals and waits.
 import { validationFailed } from "../domain/errors.js";
+import { parseTimestamp } from "../domain/timestamp.js";
 import type { Db } from "../store/database.js";
 import { occupancyBefore, usageEvents } from "../store/usage.repository.js";
 import type { UserPrincipal } from "./context.js";
@@ -26,10 +27,17 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The route's schema already checked the format; this reads it the same way. */
+function instant(field: string, text: string): Date {
+  const at = parseTimestamp(text);
+  if (!at) throw validationFailed(field, "format", { format: "date-time" });
+  return at;
+}
+
 export async function usageSeries(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string; step?: number }) {
   const product = await requireProduct(db, query.product);
-  const to = query.to ? new Date(query.to) : new Date();
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
+  const to = query.to ? instant("to", query.to) : new Date();
+  const from = query.from ? instant("from", query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
   const step = query.step ?? DEFAULT_STEP_SECONDS;
   if (from >= to) throw validationFailed("from", "fromBeforeTo");
   const points = Math.ceil((to.getTime() - from.getTime()) / (step * 1000));

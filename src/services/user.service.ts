@@ -58,7 +58,7 @@ export async function listUsers(db: Db, principal: Principal, query: ListUsersQu
     if (!match) throw validationFailed("seat", "seatFilter");
     seat = { productId: (await requireProduct(db, match[1])).id, type: match[2] as SeatType };
   }
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ["text", "id"]);
   const rows = await listUserRows(db, accountId, {
     seat,
     q: query.q,

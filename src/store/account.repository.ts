@@ -24,15 +24,13 @@ export async function lockAccount(db: Db, id: string): Promise<AccountRow | unde
 }
 
 export async function updateAccount(db: Db, id: string, change: { name?: string } & Partial<AccountSettings>): Promise<AccountRow> {
-  return db
-    .updateTable("accounts")
-    .set({
-      ...(change.name !== undefined && { name: change.name }),
-      ...(change.leaseTtlSeconds !== undefined && { lease_ttl_seconds: change.leaseTtlSeconds }),
-      ...(change.pendingTimeoutSeconds !== undefined && { pending_timeout_seconds: change.pendingTimeoutSeconds }),
-      ...(change.endedCooldownSeconds !== undefined && { ended_cooldown_seconds: change.endedCooldownSeconds }),
-    })
-    .where("id", "=", id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const values = {
+    ...(change.name !== undefined && { name: change.name }),
+    ...(change.leaseTtlSeconds !== undefined && { lease_ttl_seconds: change.leaseTtlSeconds }),
+    ...(change.pendingTimeoutSeconds !== undefined && { pending_timeout_seconds: change.pendingTimeoutSeconds }),
+    ...(change.endedCooldownSeconds !== undefined && { ended_cooldown_seconds: change.endedCooldownSeconds }),
+  };
+  // An UPDATE needs a column to set: a PATCH of nothing changes nothing.
+  if (Object.keys(values).length === 0) return db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  return db.updateTable("accounts").set(values).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
 }

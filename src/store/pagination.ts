@@ -1,4 +1,6 @@
 import { validationFailed } from "../domain/errors.js";
+import { looksLikeId } from "../domain/ids.js";
+import { isStorableText } from "../domain/text.js";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -13,14 +15,32 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
+/**
+ * What each element of a cursor is: `timestamp` an instant as toISOString() wrote it,
+ * `id` one of our ids, `text` any storable string (a name, a slug).
+ */
+export type CursorPart = "timestamp" | "id" | "text";
+
+const CURSOR_PARTS: Record<CursorPart, (value: unknown) => boolean> = {
+  timestamp: (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v,
+  id: (v) => typeof v === "string" && looksLikeId(v),
+  text: (v) => typeof v === "string" && isStorableText(v),
+};
+
+/**
+ * The sort key a cursor carries, checked against the shape the endpoint issues: a cursor
+ * is client input, so anything else (edited, or from another endpoint) is a 400 before
+ * it reaches SQL.
+ */
+export function decodeCursor<const S extends readonly CursorPart[]>(cursor: string | undefined, shape: S): { [K in keyof S]: string } | undefined {
   if (cursor === undefined || cursor === "") return undefined;
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === "string" || typeof k === "number")) return key;
+    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    // falls through to the validation error
+    throw validationFailed("cursor", "cursor");
   }
+  if (Array.isArray(key) && key.length === shape.length && shape.every((part, i) => CURSOR_PARTS[part](key[i]))) return key as { [K in keyof S]: string };
   throw validationFailed("cursor", "cursor");
 }
 

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "./database.js";
 import type { ProductRow } from "./schema.js";
 
@@ -31,5 +32,6 @@ export async function findProductsByIds(db: Db, ids: string[]): Promise<ProductR
 
 export async function findProductsBySlugs(db: Db, slugs: string[]): Promise<ProductRow[]> {
   if (slugs.length === 0) return [];
-  return db.selectFrom("products").selectAll().where("slug", "in", slugs).execute();
+  // One array parameter, however many slugs (an IN list binds one each, and PostgreSQL allows 65,535).
+  return db.selectFrom("products").selectAll().where(sql<boolean>`slug = ANY(${slugs}::text[])`).execute();
 }

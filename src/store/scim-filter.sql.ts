@@ -4,6 +4,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { parseAttrPath, type AttrPath, type Filter, type Value } from "../domain/scim/filter.js";
 import { invalidFilter, invalidValue } from "../domain/scim/errors.js";
+import { parseTimestamp } from "../domain/timestamp.js";
 import { CORE_GROUP_URN, CORE_USER_URN, ENTERPRISE_USER_URN } from "../domain/scim/schemas.js";
 
 type Sql = RawBuilder<unknown>;
@@ -148,19 +149,24 @@ export const GROUP_COLUMNS: ResourceColumns = {
     },
   },
 };
+/** A table entry by a name from the request: never one of Object.prototype's (`constructor`). */
+function own<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 function describe(attr: AttrPath): string {
   return attr.sub ? `${attr.name}.${attr.sub}` : attr.name;
 }
 
 function resolve(columns: ResourceColumns, attr: AttrPath): Attribute {
   if (attr.urn !== null && !columns.urns.includes(attr.urn)) throw invalidFilter(`Unknown schema '${attr.urn}'.`);
-  const found = columns.attributes[attr.name];
+  const found = own(columns.attributes, attr.name);
   if (!found) throw invalidFilter(`Filtering on '${describe(attr)}' is not supported.`);
   return found;
 }
 
 function subOf(attribute: { subs: Record<string, Scalar> }, sub: string, attr: AttrPath): Scalar {
-  const found = attribute.subs[sub];
+  const found = own(attribute.subs, sub);
   if (!found) throw invalidFilter(`Filtering on '${attr.name}.${sub}' is not supported.`);
   return found;
 }
@@ -185,8 +191,8 @@ function compareScalar(column: Scalar, cmp: string, value: Value, name: string):
     throw invalidFilter(`'${name}' is a boolean: only eq, ne and pr apply.`);
   }
   if (column.type === "dateTime") {
-    const at = typeof value === "string" ? new Date(value) : new Date(Number.NaN);
-    if (Number.isNaN(at.getTime())) throw invalidFilter(`'${name}' is a dateTime: compare it with an ISO 8601 string.`);
+    const at = typeof value === "string" ? parseTimestamp(value) : undefined;
+    if (!at) throw invalidFilter(`'${name}' is a dateTime: compare it with an RFC 3339 string of the years 0001 to 9999, e.g. "2026-01-31T09:30:00Z".`);
     if (cmp === "ne") return sql`${column.expr} IS DISTINCT FROM ${at}`;
     if (cmp === "co" || cmp === "sw" || cmp === "ew") throw invalidFilter(`'${name}' is a dateTime: ${cmp} does not apply.`);
     return sql`${column.expr} ${SQL_OPS[cmp as keyof typeof SQL_OPS]} ${at}`;
@@ -283,10 +289,10 @@ export function sortExpression(columns: ResourceColumns, sortBy: string): Sql {
   const attr = parseAttrPath(sortBy);
   if (!attr) throw invalidValue(`sortBy '${sortBy}' is not an attribute.`);
   if (attr.urn !== null && !columns.urns.includes(attr.urn)) throw invalidValue(`sortBy '${sortBy}' names an unknown schema.`);
-  const attribute = columns.attributes[attr.name];
+  const attribute = own(columns.attributes, attr.name);
   let column: Scalar | undefined;
   if (attribute?.type === "multi") column = attr.sub === null || attr.sub === attribute.defaultSub ? attribute.sort ?? undefined : undefined;
-  else if (attribute?.type === "complex") column = attr.sub ? attribute.subs[attr.sub] : undefined;
+  else if (attribute?.type === "complex") column = attr.sub ? own(attribute.subs, attr.sub) : undefined;
   else if (attribute && attr.sub === null) column = attribute;
   if (!column) throw invalidValue(`Sorting by '${sortBy}' is not supported.`);
   return column.type === "string" && !column.caseExact ? sql`lower(${column.expr})` : column.expr;

@@ -2,6 +2,7 @@
 // into a small AST that src/store compiles to SQL. Linear in the input; nesting is capped
 // so that a hostile filter cannot exhaust the stack. Keywords, operators and attribute
 // names are case-insensitive; string values keep their case (JSON string escapes apply).
+import { isStorableText } from "../text.js";
 import { invalidFilter, invalidPath } from "./errors.js";
 
 export const MAX_FILTER_LENGTH = 10_000;
@@ -65,6 +66,7 @@ function tokenize(input: string, fail: (detail: string) => Error): Token[] {
       } catch {
         throw fail(`has an invalid escape in the string at ${i + 1}`);
       }
+      if (!isStorableText(value as string)) throw fail(`has a NUL or an unpaired surrogate in the string at ${i + 1}`);
       tokens.push({ kind: "string", value: value as string, at: i });
       i = j + 1;
     } else {

@@ -1,11 +1,20 @@
 // The one error handler: expected refusals become problem+json with their code; framework
 // errors (bad JSON, size, content type) map to ours; anything else is a 500 that says
 // nothing about internals and is logged with the request id.
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../../domain/errors.js";
+import { ScimError } from "../../domain/scim/errors.js";
 import { problem, sendProblem } from "../problem.js";
+import { sendScimError } from "../scim-errors.js";
+import { SCIM_PREFIX } from "../routes/scim/v2/index.js";
 import { fieldErrors } from "./validation.js";
-import { fieldMessage } from "../../domain/messages.js";
+import { fieldMessage, pickLanguage } from "../../domain/messages.js";
+
+/**
+ * A path param may be as long as the request line, which Node bounds by its header limit
+ * (16 KiB by default): an id too long for the router would otherwise be a 414.
+ */
+export const MAX_PARAM_LENGTH = 16 * 1024;
 
 const FRAMEWORK_CODES: Record<string, "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE"> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "VALIDATION_FAILED",
@@ -50,4 +59,18 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(request, "NOT_FOUND", { what: "route" })));
+}
+
+/**
+ * Errors the router raises before any route runs: a path segment that is not valid
+ * percent-encoded UTF-8, or one longer than MAX_PARAM_LENGTH. Such a segment names
+ * nothing that exists, so the answer is the route's 404, in the SCIM schema under /scim/v2.
+ */
+export function answerRoutingError(_error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.lang = pickLanguage(request.headers["accept-language"]);
+  if (request.url.startsWith(`${SCIM_PREFIX}/`)) {
+    sendScimError(new ScimError(404, undefined, "No such resource.") as never, request, reply);
+    return;
+  }
+  sendProblem(reply, problem(request, "NOT_FOUND", { what: "resource" }));
 }

@@ -1,24 +1,69 @@
 // Two Ajv instances: request bodies are validated strictly (no coercion, unknown fields are
 // errors, nothing is silently removed); query strings and path params are strings on the
 // wire, so those coerce ("50" → 50) but are otherwise just as strict.
+// Before any of that, one check covers every route, with or without a schema (SCIM, CSV):
+// no string anywhere in the params, query or body may hold text the database cannot store.
 import { Ajv, type ErrorObject } from "ajv";
 import addFormatsModule from "ajv-formats";
-import type { FastifyInstance } from "fastify";
-import type { FieldError } from "../../domain/errors.js";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { validationFailed, type DomainError, type FieldError } from "../../domain/errors.js";
 import { fieldMessage, type Language } from "../../domain/messages.js";
+import { showUnstorable, unstorableAt } from "../../domain/text.js";
+import { isTimestamp } from "../../domain/timestamp.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function makeAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({ coerceTypes, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
   addFormats(ajv);
+  // RFC 3339's grammar allows what a Date and the database cannot hold (a leap second, year -200000).
+  ajv.addFormat("date-time", isTimestamp);
   return ajv;
+}
+
+/** A string or key the database cannot store, named like a field error ("admin.name", "q"). */
+function unstorableInput(request: FastifyRequest): DomainError | undefined {
+  for (const part of [request.params, request.query, request.body]) {
+    const found = findUnstorable(part);
+    if (!found) continue;
+    const field = found.path.length > 0 ? found.path.map(showUnstorable).join(".") : "body";
+    const line = found.text.includes("\n") ? found.text.slice(0, found.at).split("\n").length : undefined;
+    return validationFailed(field, "unstorableText", line === undefined ? {} : { line });
+  }
+  return undefined;
+}
+
+/** Walks without recursion: a deeply nested body must not exhaust the stack. */
+function findUnstorable(root: unknown): { path: string[]; text: string; at: number } | undefined {
+  interface Node { value: unknown; parent: Node | null; key: string }
+  const pathOf = (node: Node | null): string[] => {
+    const path: string[] = [];
+    for (let n = node; n?.parent; n = n.parent) path.unshift(n.key);
+    return path;
+  };
+  const stack: Node[] = [{ value: root, parent: null, key: "" }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (typeof node.value === "string") {
+      const at = unstorableAt(node.value);
+      if (at >= 0) return { path: pathOf(node), text: node.value, at };
+    } else if (node.value !== null && typeof node.value === "object") {
+      for (const [key, value] of Object.entries(node.value)) {
+        const child = { value, parent: node, key };
+        const at = unstorableAt(key);
+        if (at >= 0) return { path: pathOf(child), text: key, at };
+        stack.push(child);
+      }
+    }
+  }
+  return undefined;
 }
 
 export function installValidators(app: FastifyInstance): void {
   const strict = makeAjv(false);
   const coercing = makeAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? strict : coercing).compile(schema));
+  app.addHook("preValidation", (request, _reply, done) => done(unstorableInput(request) as never));
   // Response schemas document the API; serialisation stays plain JSON so nothing is dropped.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 }

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { listGroups, removeGroupSeat, setGroupSeat } from "../../../../services/group-seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Id, NoContent, PageQuery, SeatType, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
+import { IdParam, NoContent, PageQuery, SeatType, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const Group = Type.Object({
@@ -24,7 +24,7 @@ const Group = Type.Object({
   updatedAt: Timestamp,
 });
 
-const GroupParams = Type.Object({ id: Id });
+const GroupParams = Type.Object({ id: IdParam });
 
 export function register(app: App, { db }: RouteDeps): void {
   const manageSeats = { access: { auth: "user" as const, privilege: "seats:manage" as const } };

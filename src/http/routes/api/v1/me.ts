@@ -5,7 +5,7 @@ import {
 } from "../../../../services/agent-session.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Id, SeatType, SignInEmail, Slug, StringEnum, problems } from "../../../schemas.js";
+import { IdParam, SeatType, SignInEmail, Slug, StringEnum, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const SupportSession = Type.Object({
@@ -31,7 +31,7 @@ const MySeat = Type.Object({
   retryAfter: Type.Optional(Type.Integer()),
 });
 
-const SessionParams = Type.Object({ id: Id });
+const SessionParams = Type.Object({ id: IdParam });
 
 export function register(app: App, { engine }: RouteDeps): void {
   const agent = { access: { auth: "user" as const } };

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { createScimToken, listTokens, revokeScimToken } from "../../../../services/scim-token.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Id, NoContent, PageQuery, Timestamp, page, problems } from "../../../schemas.js";
+import { IdParam, NoContent, PageQuery, Timestamp, page, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const ScimToken = Type.Object({
@@ -45,7 +45,7 @@ export function register(app: App, { db }: RouteDeps): void {
     schema: {
       tags: ["scim"],
       summary: "Revoke a SCIM token",
-      params: Type.Object({ id: Id }),
+      params: Type.Object({ id: IdParam }),
       response: { 204: NoContent, ...problems(401, 403, 404) },
     },
     handler: async (request, reply) => {

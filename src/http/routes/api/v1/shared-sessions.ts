@@ -3,7 +3,7 @@ import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } fro
 import { usageCsv, usageSeries } from "../../../../services/usage.service.js";
 import { DomainError } from "../../../../domain/errors.js";
 import { userOf } from "../../../plugins/auth.js";
-import { PageQuery, SignInEmail, Slug, StringEnum, page, problems } from "../../../schemas.js";
+import { PageQuery, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const SharedSession = Type.Object({
@@ -90,8 +90,8 @@ export function register(app: App, { db, engine }: RouteDeps): void {
       querystring: Type.Object(
         {
           product: Slug,
-          from: Type.Optional(Type.String({ format: "date-time" })),
-          to: Type.Optional(Type.String({ format: "date-time" })),
+          from: Type.Optional(Timestamp),
+          to: Type.Optional(Timestamp),
           step: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 * 24 * 3600 })),
         },
         { additionalProperties: false },

@@ -10,6 +10,7 @@ import { fieldMessage } from "../../../../domain/messages.js";
 import { importUsers, readImport, type ImportProgress } from "../../../../services/user-import.service.js";
 import { accountOf } from "../../../../services/user.service.js";
 import { principalOf } from "../../../plugins/auth.js";
+import { textParser } from "../../../plugins/body-parsers.js";
 import { problem, type Problem } from "../../../problem.js";
 import { problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
@@ -39,7 +40,7 @@ export function register(app: App, { db }: RouteDeps): void {
   app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(CSV, { parseAs: "string", bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(CSV, { parseAs: "buffer", bodyLimit: IMPORT_BODY_LIMIT }, textParser);
 
     scope.post("/api/v1/users/import", {
       bodyLimit: IMPORT_BODY_LIMIT,

@@ -2,10 +2,10 @@ import { Type } from "typebox";
 import { createUser, deleteUser, getUser, listUsers, updateUser } from "../../../../services/user.service.js";
 import { grantSeat, revokeSeat } from "../../../../services/seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Email, Id, Name, PageQuery, Password, PrivilegeList, Role, SeatType, Slug, User, page, problems, NoContent } from "../../../schemas.js";
+import { Email, IdParam, Name, PageQuery, Password, PrivilegeList, Role, SeatType, Slug, User, page, problems, NoContent } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
-const UserParams = Type.Object({ id: Id });
+const UserParams = Type.Object({ id: IdParam });
 
 export function register(app: App, { db }: RouteDeps): void {
   app.get("/api/v1/users", {
@@ -87,7 +87,7 @@ export function register(app: App, { db }: RouteDeps): void {
     },
   });
 
-  const SeatParams = Type.Object({ id: Id, product: Slug });
+  const SeatParams = Type.Object({ id: IdParam, product: Slug });
 
   app.put("/api/v1/users/:id/seats/:product", {
     config: { access: { auth: "user", privilege: "seats:manage" } },

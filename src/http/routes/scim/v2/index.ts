@@ -12,6 +12,7 @@ import {
 } from "../../../../services/scim.service.js";
 import { project } from "../../../../domain/scim/resources.js";
 import { principalOf } from "../../../plugins/auth.js";
+import { jsonParser } from "../../../plugins/body-parsers.js";
 import { SCIM_CONTENT_TYPE, sendScimError } from "../../../scim-errors.js";
 import type { App, RouteDeps } from "../../../types.js";
 import { IdParams, IfMatchHeaders, ScimGroupBody, ScimListQuery, ScimPatchBody, ScimResourceQuery, ScimUserBody } from "./schemas.js";
@@ -54,7 +55,7 @@ export async function register(app: App, { db, config: settings }: RouteDeps): P
   const base = `${settings.publicUrl}${SCIM_PREFIX}`;
   await app.register(
     async (scim: App) => {
-      scim.addContentTypeParser("application/scim+json", { parseAs: "string" }, scim.getDefaultJsonParser("error", "error"));
+      scim.addContentTypeParser("application/scim+json", { parseAs: "buffer" }, jsonParser(scim));
       scim.setValidatorCompiler(() => () => true);
       scim.setErrorHandler((error: FastifyError, request, reply) => sendScimError(error, request, reply));
       scim.addHook("onSend", async (_request, reply, payload) => {
@@ -118,8 +119,7 @@ export async function register(app: App, { db, config: settings }: RouteDeps): P
       scim.get("/Groups/:id", { config, schema: one("One group (excludedAttributes=members skips loading its members)") }, async (request, reply) => {
         const query = readListQuery(request.query as Record<string, unknown>);
         const group = await getScimGroup(ctx(request), request.params.id, query);
-        reply.header("etag", (group.meta as { version: string }).version);
-        return group;
+        return project(tagged(reply, group), query.attributes, query.excludedAttributes);
       });
       scim.put("/Groups/:id", { config, schema: write("Replace a group", ScimGroupBody, { params: IdParams, headers: IfMatchHeaders }) }, async (request, reply) =>
         tagged(reply, await replaceScimGroup(ctx(request), request.params.id, request.body, ifMatch(request))),

@@ -2,6 +2,7 @@
 // case-insensitive attribute names, Entra's "True"/"False" booleans and ignored unknown
 // attributes, which src/domain/scim reads and checks itself (answering SCIM errors). The
 // User schema is derived from the attribute definitions /Schemas serves.
+import { IdParam } from "../../../schemas.js";
 import { Type, type TSchema } from "typebox";
 import { MAX_FILTER_LENGTH } from "../../../../domain/scim/filter.js";
 import {
@@ -144,4 +145,4 @@ export const IfMatchHeaders = Type.Object(
   { additionalProperties: true },
 );
 
-export const IdParams = Type.Object({ id: Type.String({ description: "A resource id; an unknown or malformed one is 404" }) });
+export const IdParams = Type.Object({ id: IdParam });
