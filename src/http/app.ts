@@ -34,6 +34,7 @@ import * as groups from "./routes/api/v1/groups.js";
 import * as scim from "./routes/scim/v2/index.js";
 
 export const BODY_LIMIT = 1024 * 1024;
+export const SHUTDOWN_GRACE_MS = 3000;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -87,9 +88,13 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   installMetrics(app, metrics);
 
   const engine = await startEngine(database);
-  // Shutting down: waits and event streams answer at once, and every connection closes
-  // after its answer, so that a rolling restart takes seconds.
-  app.addHook("preClose", async () => engine.bus.shutdown());
+  // Shutting down: waits and event streams answer at once, every connection closes after
+  // its answer, and whatever is still open after a grace period (a client not reading its
+  // answer, say) is cut, so that a rolling restart takes seconds.
+  app.addHook("preClose", async () => {
+    engine.bus.shutdown();
+    setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+  });
   app.addHook("onResponse", async (request) => {
     if (engine.bus.isClosing) request.raw.socket?.end();
   });

@@ -159,8 +159,12 @@ describe("npm start, as the README says, twice", () => {
     assert.ok(lines.includes(`Demo sign-in: ${email} / ${password}`), first.output());
     assert.ok(lines.some((line) => /^\[\d\d:\d\d:\d\d\] INFO: GET \/users 200 \d+ ms$/.test(line)), first.output());
     assert.deepEqual(lines.filter((line) => line.startsWith("{")), [], "no JSON log line");
+    const stopping = Date.now();
     await first.stop();
-    assert.ok(!fs.existsSync(path.join(dataDir, "seatkeeper.lock")), "the server closed the embedded database before exiting");
+    assert.ok(
+      !fs.existsSync(path.join(dataDir, "seatkeeper.lock")),
+      `the server closed the embedded database before exiting (stopped in ${Date.now() - stopping} ms):\n${first.output().slice(-2000)}`,
+    );
 
     // Second run on the same data, logs to a pipe (JSON): nothing to build, nothing to seed.
     running = await npmStart(copy, { PORT: "0" });
