@@ -45,7 +45,7 @@ export async function pgbenchCeiling(databaseName: string, clients: number, seco
       INSERT INTO pools VALUES (1, 0, 2000000000);`);
     await db.close();
     fs.writeFileSync(script, CHECKOUT_SCRIPT);
-    const { stdout } = await run(binary, ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", script, url]);
+    const { stdout } = await run(binary, ["-n", "-c", String(clients), "-j", "2", "-T", String(Math.max(1, Math.round(seconds))), "-f", script, url]);
     const tps = /tps = ([\d.]+)/.exec(stdout);
     if (!tps) throw new Error(`pgbench printed no tps:\n${stdout}`);
     return { perSecond: Math.round(Number(tps[1])), by: `pgbench, ${clients} clients` };
