@@ -130,3 +130,14 @@ export async function findSeatActivity(db: Db, accountId: string, userIds: strin
     UNION SELECT user_id, product_id FROM queue_entries WHERE account_id = ${accountId} AND user_id = ANY(${userIds}::text[])`.execute(db);
   return new Set(rows.map((r) => `${r.user_id} ${r.product_id}`));
 }
+
+/** Who holds a seat of one product in the account, and its type (index seat_assignments_by_seat). */
+export async function holdersOfProduct(db: Db, accountId: string, productId: string): Promise<Map<string, SeatType>> {
+  const rows = await db
+    .selectFrom("seat_assignments")
+    .select(["user_id", "type"])
+    .where("account_id", "=", accountId)
+    .where("product_id", "=", productId)
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, r.type]));
+}

@@ -246,27 +246,20 @@ export async function apiBlob(path: string, options: RequestOptions = {}): Promi
   return response.blob();
 }
 
-/** Runs `fn` over `items` with at most `limit` requests in flight; keeps every outcome. */
-export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = { status: "fulfilled", value: await fn(items[i]) };
-      } catch (reason) {
-        results[i] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.text;
   return error instanceof Error ? error.message : String(error);
+}
+
+export interface ImportChange {
+  row: number;
+  email: string;
+  name: string;
+  kind: "create" | "update";
+  changed: string[];
+  role?: { from: string | null; to: string };
+  granted: { product: string; type: SeatType; previous: SeatType | null; openSessions: number }[];
+  revoked: { product: string; type: SeatType; openSessions: number }[];
 }
 
 export interface ImportResult {
@@ -275,7 +268,14 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   errors: { row: number; field: string; message: string }[];
+  seatsGranted?: number;
+  seatsRevoked?: number;
+  sessionsEnded?: number;
+  changes?: ImportChange[];
 }
+
+/** `replace`: each row's seats are the user's complete set; `add`: the listed seats are granted, none revoked. */
+export type SeatsMode = "replace" | "add";
 
 export interface ImportProgress {
   phase: "validating" | "hashing" | "writing";
@@ -287,13 +287,13 @@ export interface ImportProgress {
  * POST /users/import with the file as text/csv. Asks for NDJSON so that progress lines
  * arrive while the import runs; the last line is the result (or a problem).
  */
-export async function importUsersCsv(file: Blob, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportResult> {
+export async function importUsersCsv(file: Blob, dryRun: boolean, seats: SeatsMode, onProgress: (p: ImportProgress) => void): Promise<ImportResult> {
   const headers: Record<string, string> = { "Accept-Language": language, Accept: "application/x-ndjson", "Content-Type": "text/csv" };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(apiUrl("/users/import", { dryRun }), { method: "POST", headers, body: file });
+    response = await fetch(apiUrl("/users/import", { dryRun, seats, details: true }), { method: "POST", headers, body: file });
   } catch {
     throw new ApiError(0, "NETWORK", language === "fr" ? "Le serveur est injoignable. Vérifiez votre connexion." : "The server cannot be reached. Check your connection.");
   }
@@ -318,4 +318,27 @@ export async function importUsersCsv(file: Blob, dryRun: boolean, onProgress: (p
     if (done) break;
   }
   throw new ApiError(0, "NETWORK", language === "fr" ? "L'import s'est interrompu sans résultat." : "The import stopped without a result.");
+}
+
+/** GET /users/{id}/activity: last sign-in, last seat use, and the seats held now. */
+export interface UserActivity {
+  lastSignInAt: string | null;
+  lastSeatUse: { at: string; product: string } | null;
+  holding: { product: string; seatType: SeatType; sharedSessionId: string | null; state: "pending" | "active"; since: string; sessions: number }[];
+}
+
+/** The users list's filters, as GET /users, /users/count and the bulk seat endpoints read them. */
+export interface UserFilter {
+  q?: string;
+  role?: Role;
+  active?: boolean;
+  /** `<product>:<type>`, or `none` for users without any seat. */
+  seat?: string;
+}
+
+export interface BulkSeatResult {
+  matched: number;
+  changed: number;
+  unchanged: number;
+  skipped: { user: { id: string; name: string }; code: string; message: string }[];
 }

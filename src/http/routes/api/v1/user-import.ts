@@ -19,12 +19,32 @@ export const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 export const CSV = "text/csv";
 export const NDJSON = "application/x-ndjson";
 
+const SeatTypeName = Type.Union([Type.Literal("named"), Type.Literal("concurrent")]);
+
 export const ImportResultSchema = Type.Object({
   dryRun: Type.Boolean(),
   created: Type.Integer(),
   updated: Type.Integer(),
   unchanged: Type.Integer(),
+  seatsGranted: Type.Optional(Type.Integer({ description: "extension, with details=true: seats granted or switched to the other type" })),
+  seatsRevoked: Type.Optional(Type.Integer({ description: "extension, with details=true: seats revoked (replace mode only)" })),
+  sessionsEnded: Type.Optional(Type.Integer({ description: "extension, with details=true: open support sessions the revocations end" })),
   errors: Type.Array(Type.Object({ row: Type.Integer({ description: "line of the file where the row starts; the header is line 1" }), field: Type.String(), message: Type.String() })),
+  changes: Type.Optional(
+    Type.Array(
+      Type.Object({
+        row: Type.Integer(),
+        email: Type.String(),
+        name: Type.String(),
+        kind: Type.Union([Type.Literal("create"), Type.Literal("update")]),
+        changed: Type.Array(Type.String(), { description: "name, role, privileges, billingContact, password" }),
+        role: Type.Optional(Type.Object({ from: Type.Union([Type.String(), Type.Null()]), to: Type.String() })),
+        granted: Type.Array(Type.Object({ product: Type.String(), type: SeatTypeName, previous: Type.Union([SeatTypeName, Type.Null()]), openSessions: Type.Integer() })),
+        revoked: Type.Array(Type.Object({ product: Type.String(), type: SeatTypeName, openSessions: Type.Integer() })),
+      }),
+      { description: "extension, with details=true: every user the import changes, in file order" },
+    ),
+  ),
 });
 
 function streamedProblem(request: FastifyRequest, error: unknown): Problem {
@@ -50,10 +70,22 @@ export function register(app: App, { db }: RouteDeps): void {
         summary: "Import users from CSV (email,name,role,seats,password): all or nothing; dryRun checks without writing",
         description:
           "Body text/csv, UTF-8, at most 20 MiB. Rows update the account's users with the same email and create the others. " +
-          "When the seats column is present, each row's seats are the user's complete set: seats it does not list are revoked. " +
+          "When the seats column is present, each row's seats are the user's complete set: seats it does not list are revoked (seats=add: only granted). " +
+          "Comma- or semicolon-separated (detected from the header line). " +
           "Send Accept: application/x-ndjson to receive {phase, done, total} progress lines, then a {result} line (or an {error} problem line).",
         consumes: [CSV],
-        querystring: Type.Object({ dryRun: Type.Boolean({ default: false }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            dryRun: Type.Boolean({ default: false }),
+            seats: Type.Optional(
+              Type.Union([Type.Literal("replace"), Type.Literal("add")], {
+                description: "extension: replace (the default) makes each row's seats the user's complete set, revoking unlisted ones; add grants the listed seats and revokes nothing",
+              }),
+            ),
+            details: Type.Optional(Type.Boolean({ description: "extension: list every user the import changes (seats granted, revoked, open sessions that end, role changes)" })),
+          },
+          { additionalProperties: false },
+        ),
         body: Type.String({ description: "the CSV file" }),
         response: { 200: ImportResultSchema, ...problems(400, 401, 403, 413, 415) },
       },
@@ -61,7 +93,7 @@ export function register(app: App, { db }: RouteDeps): void {
         const principal = principalOf(request);
         const accountId = accountOf(principal);
         const file = readImport(request.body, principal);
-        const options = { dryRun: request.query.dryRun, lang: request.lang };
+        const options = { dryRun: request.query.dryRun, lang: request.lang, seats: request.query.seats, details: request.query.details };
         if (!String(request.headers.accept ?? "").includes(NDJSON)) return importUsers(db, principal, accountId, file, options);
 
         const stream = new PassThrough();

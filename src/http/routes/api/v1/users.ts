@@ -1,11 +1,36 @@
 import { Type } from "typebox";
-import { createUser, deleteUser, getUser, listUsers, updateUser } from "../../../../services/user.service.js";
-import { grantSeat, revokeSeat } from "../../../../services/seat.service.js";
+import { countMatchingUsers, createUser, deleteUser, getUser, getUserActivity, listUsers, updateUser, USER_SORTS } from "../../../../services/user.service.js";
+import { changeSeats, grantSeat, revokeSeat } from "../../../../services/seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Email, IdParam, Name, PageQuery, Password, PrivilegeList, Role, SeatType, Slug, User, page, problems, NoContent } from "../../../schemas.js";
+import { Email, Id, IdParam, Name, PageQuery, Password, PrivilegeList, Role, SeatType, Slug, Timestamp, User, page, problems, NoContent } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const UserParams = Type.Object({ id: IdParam });
+
+const UserFilters = {
+  seat: Type.Optional(Type.String({ maxLength: 120, description: "<product>:named or <product>:concurrent; extension: none, users without any seat" })),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  role: Type.Optional(Role),
+  active: Type.Optional(Type.Boolean()),
+};
+
+const BulkSeatResult = Type.Object({
+  matched: Type.Integer({ description: "users the request named or its filter matched" }),
+  changed: Type.Integer(),
+  unchanged: Type.Integer({ description: "already held that seat (or, revoking, none)" }),
+  skipped: Type.Array(
+    Type.Object({ user: Type.Object({ id: Type.String(), name: Type.String() }), code: Type.String(), message: Type.String() }),
+    { description: "users left as they were, and why (an inactive user gets no named seat)" },
+  ),
+});
+
+const BulkSeatBody = Type.Object(
+  {
+    users: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000, description: "these users (unknown ids are ignored)" })),
+    filter: Type.Optional(Type.Object(UserFilters, { additionalProperties: false, description: "every user matching the users list's filters" })),
+  },
+  { additionalProperties: false },
+);
 
 export function register(app: App, { db }: RouteDeps): void {
   app.get("/api/v1/users", {
@@ -15,10 +40,12 @@ export function register(app: App, { db }: RouteDeps): void {
       summary: "Users, filtered by seat (S8), substring of name or email, role and status",
       querystring: Type.Object(
         {
-          seat: Type.Optional(Type.String({ maxLength: 120, description: "<product>:named or <product>:concurrent" })),
-          q: Type.Optional(Type.String({ maxLength: 200 })),
-          role: Type.Optional(Role),
-          active: Type.Optional(Type.Boolean()),
+          ...UserFilters,
+          sort: Type.Optional(
+            Type.Union(USER_SORTS.map((s) => Type.Literal(s)), {
+              description: "extension: name (the default: accents and case ignored, Élodie before Zoé) or email, - for descending; a cursor continues its own sort",
+            }),
+          ),
           ...PageQuery,
         },
         { additionalProperties: false },
@@ -26,6 +53,71 @@ export function register(app: App, { db }: RouteDeps): void {
       response: { 200: page(User), ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => listUsers(db, userOf(request), request.query),
+  });
+
+  app.get("/api/v1/users/count", {
+    config: { access: { auth: "user", staff: true } },
+    schema: {
+      tags: ["users"],
+      summary: "Extension: how many users match the users list's filters",
+      querystring: Type.Object(UserFilters, { additionalProperties: false }),
+      response: { 200: Type.Object({ total: Type.Integer() }), ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => countMatchingUsers(db, userOf(request), request.query),
+  });
+
+  app.put("/api/v1/users/seats/:product", {
+    config: { access: { auth: "user", privilege: "seats:manage" } },
+    schema: {
+      tags: ["seats"],
+      summary: "Extension: grant one seat to many users at once (listed, or every user matching a filter), in one transaction",
+      description:
+        "Replaces each user's other type for that product, as PUT /users/{id}/seats/{product} does. Named seats are all or nothing: " +
+        "when fewer are left than users who need one, nothing changes (409 NO_NAMED_SEAT_AVAILABLE). Inactive users get no named seat and are listed in skipped.",
+      params: Type.Object({ product: Slug }),
+      body: Type.Object({ type: SeatType, ...BulkSeatBody.properties }, { additionalProperties: false }),
+      response: { 200: BulkSeatResult, ...problems(400, 401, 403, 404, 409) },
+    },
+    handler: async (request) => changeSeats(db, userOf(request), request.params.product, { ...request.body, type: request.body.type }, request.lang),
+  });
+
+  app.post("/api/v1/users/seats/:product/revoke", {
+    config: { access: { auth: "user", privilege: "seats:manage" } },
+    schema: {
+      tags: ["seats"],
+      summary: "Extension: revoke one product's seat from many users at once (listed, or every user matching a filter); held shared seats are freed",
+      params: Type.Object({ product: Slug }),
+      body: BulkSeatBody,
+      response: { 200: BulkSeatResult, ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => changeSeats(db, userOf(request), request.params.product, { ...request.body, type: null }, request.lang),
+  });
+
+  app.get("/api/v1/users/:id/activity", {
+    config: { access: { auth: "user", staff: true } },
+    schema: {
+      tags: ["users"],
+      summary: "Extension: a user's last sign-in, last seat use, and the seats its open support sessions hold now",
+      params: UserParams,
+      response: {
+        200: Type.Object({
+          lastSignInAt: Type.Union([Timestamp, Type.Null()]),
+          lastSeatUse: Type.Union([Type.Object({ at: Timestamp, product: Type.String() }), Type.Null()], { description: "the newest support session the user started" }),
+          holding: Type.Array(
+            Type.Object({
+              product: Type.String(),
+              seatType: SeatType,
+              sharedSessionId: Type.Union([Type.String(), Type.Null()], { description: "the shared session, for a concurrent seat: end it with POST /shared-sessions/end" }),
+              state: Type.Union([Type.Literal("pending"), Type.Literal("active")]),
+              since: Timestamp,
+              sessions: Type.Integer({ description: "open support sessions of that product" }),
+            }),
+          ),
+        }),
+        ...problems(401, 403, 404),
+      },
+    },
+    handler: async (request) => getUserActivity(db, userOf(request), request.params.id),
   });
 
   app.post("/api/v1/users", {
