@@ -5,8 +5,10 @@ import { isId } from "../domain/ids.js";
 import { errorDetail, type Language } from "../domain/messages.js";
 import type { SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
+import { insertAudits } from "../store/audit.repository.js";
 import { countNamedAssigned, holdersOfProduct } from "../store/seat.repository.js";
-import { shareMatchingUsers, shareUser, findUsersByIds } from "../store/user.repository.js";
+import { findUsersByIds, listMatchingUsers, shareUser } from "../store/user.repository.js";
+import { lockAccount } from "../store/account.repository.js";
 import type { Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
@@ -57,8 +59,11 @@ export async function changeSeats(db: Db, principal: Principal, productSlug: str
   const match = input.filter ? await userMatch(db, input.filter) : null;
   const ids = [...new Set(input.users ?? [])].filter((id) => isId("usr", id));
   return db.transaction().execute(async (tx) => {
-    // User rows first (FOR SHARE), as a single grant takes them: see the lock order.
-    const users = match ? await shareMatchingUsers(tx, accountId, match) : await findUsersByIds(tx, accountId, ids, "share");
+    // The account row first (lock order, 1): every deactivation and deletion of a user takes
+    // it, so none races these grants; thousands of row locks would cost more (and a page of
+    // FOR SHARE locks with the deletes crashed the embedded database).
+    await lockAccount(tx, accountId);
+    const users = match ? await listMatchingUsers(tx, accountId, match) : await findUsersByIds(tx, accountId, ids);
     return withSeats(tx, accountId, principal, [product.id], async (seats) => {
       if (input.type !== null && !seats.subscription(product.id)) throw new DomainError("NO_SUBSCRIPTION", { product: product.slug });
       const held = await holdersOfProduct(tx, accountId, product.id);
@@ -83,17 +88,20 @@ export async function changeSeats(db: Db, principal: Principal, productSlug: str
         }
       }
       await seats.changeMany(grants, revokes, "manual");
+      // Thousands of entries: written in batches here, as the CSV import writes its own.
       const names = new Map(users.map((u) => [u.id, u.name]));
-      for (const g of grants) {
-        seats.audit({
+      await insertAudits(tx, accountId, seats.actor, [
+        ...grants.map((g) => ({
           action: "seat.granted",
           target: { type: "user", id: g.userId, name: names.get(g.userId) },
           details: { product: product.slug, type: g.type, ...(g.previous && { previous: g.previous }), source: "manual", bulk: true },
-        });
-      }
-      for (const v of revokes) {
-        seats.audit({ action: "seat.revoked", target: { type: "user", id: v.userId, name: names.get(v.userId) }, details: { product: product.slug, type: v.type, reason: "manual", bulk: true } });
-      }
+        })),
+        ...revokes.map((v) => ({
+          action: "seat.revoked",
+          target: { type: "user", id: v.userId, name: names.get(v.userId) },
+          details: { product: product.slug, type: v.type, reason: "manual", bulk: true },
+        })),
+      ]);
       return { matched: users.length, changed: grants.length + revokes.length, unchanged: users.length - grants.length - revokes.length - skipped.length, skipped };
     }, { products: [product] });
   });

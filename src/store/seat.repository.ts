@@ -95,11 +95,17 @@ export async function upsertAssignments(db: Db, accountId: string, grants: Assig
   }
 }
 
-/** Revokes many seats of one account, a batch per statement. */
+/**
+ * Revokes many seats of one account, a batch per statement. The pairs go as two arrays:
+ * PGlite deleted nothing, then failed its commit ("bad buffer ID"), given a few hundred
+ * row values in an IN list.
+ */
 export async function deleteAssignments(db: Db, accountId: string, seats: { userId: string; productId: string }[]): Promise<void> {
   for (const batch of batches(seats)) {
-    const pairs = sql.join(batch.map((s) => sql`(${s.userId}::text, ${s.productId}::text)`));
-    await sql`DELETE FROM seat_assignments WHERE account_id = ${accountId} AND (user_id, product_id) IN (${pairs})`.execute(db);
+    await sql`
+      DELETE FROM seat_assignments AS sa
+      USING unnest(${batch.map((s) => s.userId)}::text[], ${batch.map((s) => s.productId)}::text[]) AS v(user_id, product_id)
+      WHERE sa.account_id = ${accountId} AND sa.user_id = v.user_id AND sa.product_id = v.product_id`.execute(db);
   }
 }
 

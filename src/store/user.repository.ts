@@ -288,9 +288,9 @@ export async function countUsers(db: Db, accountId: string, match: UserMatch): P
   return Number(row.total);
 }
 
-/** Every matching user (a bulk seat change), read FOR SHARE like a single grant reads its user. */
-export async function shareMatchingUsers(db: Db, accountId: string, match: UserMatch): Promise<UserRow[]> {
-  return matchingUsers(db, accountId, match).selectAll("users").orderBy("users.id").forShare().execute();
+/** Every matching user (a bulk seat change, under the account lock). */
+export async function listMatchingUsers(db: Db, accountId: string, match: UserMatch): Promise<UserRow[]> {
+  return matchingUsers(db, accountId, match).selectAll("users").orderBy("users.id").execute();
 }
 
 /** The global sign-in rows of these lower-cased emails, whichever account they belong to. */
@@ -299,11 +299,10 @@ export async function findLogins(db: Db, emailsLower: string[]): Promise<{ email
   return db.selectFrom("user_logins").selectAll().where(sql<boolean>`email_lower = ANY(${emailsLower}::text[])`).execute();
 }
 
-/** Users of one account by id; with `lock`, locked until commit like lockUser, or FOR SHARE like shareUser. */
-export async function findUsersByIds(db: Db, accountId: string, ids: string[], lock: boolean | "share" = false): Promise<UserRow[]> {
+/** Users of one account by id; with `lock`, locked until commit like lockUser. */
+export async function findUsersByIds(db: Db, accountId: string, ids: string[], lock = false): Promise<UserRow[]> {
   if (ids.length === 0) return [];
   const query = db.selectFrom("users").selectAll().where("account_id", "=", accountId).where(sql<boolean>`id = ANY(${ids}::text[])`);
-  if (lock === "share") return query.orderBy("id").forShare().execute();
   return lock ? query.forNoKeyUpdate().execute() : query.execute();
 }
 

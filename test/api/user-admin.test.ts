@@ -86,6 +86,26 @@ eachBackend("users page: sort, count, no-seat filter, bulk seats", ({ t }) => {
     assert.equal((await t().call("PUT", `/api/v1/users/seats/${product.slug}`, { token: agentToken, body: { type: "concurrent", users: [agents[1].id] } })).status, 403);
   });
 
+  test("1,500 seats revoked at once, by the bulk endpoint and by a CSV import, are all gone (PGlite once deleted none of them)", async () => {
+    const account = await t().account();
+    const product = await t().product("Remote Support");
+    await t().subscribe(account, product.slug, 0, 5);
+    const rows = ["email,name,seats"];
+    for (let i = 0; i < 1500; i++) rows.push(`many${i}@bulk.test,Many ${i},${product.slug}:concurrent`);
+    const importCsv = (csv: string) => t().call("POST", "/api/v1/users/import?dryRun=false", { token: account.admin.token, body: csv, headers: { "content-type": "text/csv" } });
+    assert.equal((await importCsv(rows.join("\n"))).status, 200);
+    const count = async () => (await t().call("GET", `/api/v1/users/count?seat=${product.slug}:concurrent`, { token: account.admin.token })).body.total;
+    assert.equal(await count(), 1500);
+    const revoked = await t().call("POST", `/api/v1/users/seats/${product.slug}/revoke`, { token: account.admin.token, body: { filter: { q: "many" } } });
+    assert.deepEqual(revoked.body, { matched: 1500, changed: 1500, unchanged: 0, skipped: [] });
+    assert.equal(await count(), 0);
+    assert.equal((await t().call("PUT", `/api/v1/users/seats/${product.slug}`, { token: account.admin.token, body: { type: "concurrent", filter: { q: "many" } } })).status, 200);
+    assert.equal(await count(), 1500);
+    const emptied = await importCsv(rows.map((r, i) => (i === 0 ? r : r.replace(/,[^,]*$/, ","))).join("\n"));
+    assert.equal(emptied.body.updated, 1500);
+    assert.equal(await count(), 0, "the import's revocations happened");
+  });
+
   test("a user's activity: last sign-in, last seat use, what it holds now", async () => {
     const account = await t().account();
     const product = await t().product("Remote Support");

@@ -1,12 +1,15 @@
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // The users list sorts by name as people read it (Élodie before Zoé), on both back ends
-  // whatever the database collation: accents stripped after canonical decomposition, then
-  // lower-cased (on ASCII letters, which lower() folds under any collation).
+  // The users list sorts by name as people read it (Élodie before Zoé, Øyvind among the
+  // Os), on both back ends whatever the database collation: ligatures spelt out, accents
+  // stripped after canonical decomposition, the letters with a stroke read as their base,
+  // then lower-cased (on ASCII letters, which lower() folds under any collation).
   await sql`
     ALTER TABLE users ADD COLUMN sort_name text NOT NULL
-      GENERATED ALWAYS AS (lower(regexp_replace(normalize(name, NFD), '[\u0300-\u036f]', '', 'g'))) STORED`.execute(db);
+      GENERATED ALWAYS AS (lower(translate(regexp_replace(normalize(
+        replace(replace(replace(replace(replace(name, 'ß', 'ss'), 'æ', 'ae'), 'Æ', 'AE'), 'œ', 'oe'), 'Œ', 'OE'),
+        NFD), '[\u0300-\u036f]', '', 'g'), 'øØłŁđĐ', 'oOlLdD'))) STORED`.execute(db);
   await sql`DROP INDEX IF EXISTS users_by_name`.execute(db);
   await sql`CREATE INDEX users_by_sort_name ON users (account_id, sort_name, id)`.execute(db);
   await sql`CREATE INDEX users_by_sort_email ON users (account_id, (lower(coalesce(email, user_name))), id)`.execute(db);

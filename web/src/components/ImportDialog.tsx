@@ -244,7 +244,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
                     <span>{t.importRevokeWarning(revoked, result.changes?.filter((c) => c.revoked.length > 0).length ?? 0, result.sessionsEnded ?? 0)}</span>
                   </div>
                 )}
-                {result.created + result.updated > 0 ? <SuccessMessage>{t.importReady}</SuccessMessage> : <SuccessMessage>{t.importNothingToDo}</SuccessMessage>}
+                {revoked === 0 && <SuccessMessage>{result.created + result.updated > 0 ? t.importReady : t.importNothingToDo}</SuccessMessage>}
                 {result.changes && result.changes.length > 0 && <ChangeList changes={result.changes} />}
               </>
             ) : (

@@ -156,7 +156,7 @@ export function UserDetailPage() {
             )}
           </section>
 
-          <ProfileCard key={`${user.id}:${user.role}:${user.name}:${user.billingContact}:${user.privileges.join()}`} user={user} refusal={refusal} onSaved={setUser} />
+          <ProfileCard key={user.id} user={user} refusal={refusal} onSaved={setUser} />
         </div>
 
         <div className="detail-column">

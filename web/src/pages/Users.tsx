@@ -784,7 +784,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (us
             {subscription.map((line) => {
               const namedLeft = line.named.total - line.named.assigned;
               return (
-                <div key={line.product} className="field field-inline">
+                <div key={line.product} className="add-user-seat">
                   <label htmlFor={`new-user-seat-${line.product}`}>{line.name}</label>
                   <select
                     id={`new-user-seat-${line.product}`}
@@ -793,10 +793,10 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (us
                   >
                     <option value="">{t.noSeatOption}</option>
                     <option value="named" disabled={namedLeft <= 0}>
-                      {`${seatLabel(line.name, "named")} (${t.namedLeft(Math.max(0, namedLeft), line.named.total)})`}
+                      {`${t.seatTypes.named} (${t.namedLeft(Math.max(0, namedLeft), line.named.total)})`}
                     </option>
                     <option value="concurrent" disabled={line.concurrent.total === 0}>
-                      {seatLabel(line.name, "concurrent")}
+                      {t.seatTypes.concurrent}
                     </option>
                   </select>
                 </div>
