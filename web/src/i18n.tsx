@@ -375,10 +375,10 @@ const en = {
   sortedBy: (column: string, descending: boolean) => `Sorted by ${column}, ${descending ? "Z to A" : "A to Z"}; click to reverse`,
   sortLabel: "Sort by",
   sorts: { name: "Name, A to Z", "-name": "Name, Z to A", email: "Email, A to Z", "-email": "Email, Z to A" } as Record<string, string>,
-  usersTotal: (n: string) => `${n} users`,
-  usersTotalWithSeat: (all: string, n: string, seat: string) => `${all} users, ${n} with a ${seat} seat`,
-  usersTotalWithoutSeat: (all: string, n: string) => `${all} users, ${n} without a seat`,
-  usersTotalMatching: (all: string, n: string) => `${all} users, ${n} matching these filters`,
+  usersTotal: (n: string) => (n === "1" ? "1 user" : `${n} users`),
+  usersTotalWithSeat: (all: string, n: string, seat: string) => `${all === "1" ? "1 user" : `${all} users`}, ${n} with a ${seat} seat`,
+  usersTotalWithoutSeat: (all: string, n: string) => `${all === "1" ? "1 user" : `${all} users`}, ${n} without a seat`,
+  usersTotalMatching: (all: string, n: string) => `${all === "1" ? "1 user" : `${all} users`}, ${n} matching these filters`,
   withoutSeat: "No seat",
   pageSelected: (n: number) => `All ${n} users on this page are selected.`,
   selectAllMatching: (n: string) => `Select all ${n} matching users`,
@@ -436,6 +436,8 @@ const en = {
   auditAboutEmpty: "Nothing recorded about this user yet.",
   seatOfAgent: (name: string, seat: string) => `${name}'s ${seat} seat`,
   endedSeats: (seats: string[]) => (seats.length === 1 ? `Session ended: ${seats[0]} is free.` : `${seats.length} sessions ended: ${seats.join(", ")} are free.`),
+  auditDeactivated: "deactivated",
+  auditReactivated: "reactivated",
   // End of the users page, user detail and CSV import block.
 };
 
@@ -804,10 +806,10 @@ const fr: Messages = {
   sortedBy: (column: string, descending: boolean) => `Trié par ${column}, ${descending ? "de Z à A" : "de A à Z"} ; cliquez pour inverser`,
   sortLabel: "Trier par",
   sorts: { name: "Nom, de A à Z", "-name": "Nom, de Z à A", email: "Adresse e-mail, de A à Z", "-email": "Adresse e-mail, de Z à A" },
-  usersTotal: (n: string) => `${n} utilisateurs`,
-  usersTotalWithSeat: (all: string, n: string, seat: string) => `${all} utilisateurs, dont ${n} avec un poste ${seat}`,
-  usersTotalWithoutSeat: (all: string, n: string) => `${all} utilisateurs, dont ${n} sans poste`,
-  usersTotalMatching: (all: string, n: string) => `${all} utilisateurs, dont ${n} correspondent à ces filtres`,
+  usersTotal: (n: string) => (n === "1" ? "1 utilisateur" : `${n} utilisateurs`),
+  usersTotalWithSeat: (all: string, n: string, seat: string) => `${all === "1" ? "1 utilisateur" : `${all} utilisateurs`}, dont ${n} avec un poste ${seat}`,
+  usersTotalWithoutSeat: (all: string, n: string) => `${all === "1" ? "1 utilisateur" : `${all} utilisateurs`}, dont ${n} sans poste`,
+  usersTotalMatching: (all: string, n: string) => `${all === "1" ? "1 utilisateur" : `${all} utilisateurs`}, dont ${n} ${n === "1" ? "correspond" : "correspondent"} à ces filtres`,
   withoutSeat: "Aucun poste",
   pageSelected: (n: number) => `Les ${n} utilisateurs de cette page sont sélectionnés.`,
   selectAllMatching: (n: string) => `Sélectionner les ${n} utilisateurs correspondants`,
@@ -865,6 +867,8 @@ const fr: Messages = {
   auditAboutEmpty: "Rien n'a encore été enregistré au sujet de cet utilisateur.",
   seatOfAgent: (name: string, seat: string) => `le poste ${seat} de ${name}`,
   endedSeats: (seats: string[]) => (seats.length === 1 ? `Session terminée : ${seats[0]} est libre.` : `${seats.length} sessions terminées : ${seats.join(", ")} sont libres.`),
+  auditDeactivated: "désactivé",
+  auditReactivated: "réactivé",
   // End of the users page, user detail and CSV import block.
 };
 

@@ -301,9 +301,19 @@ function BackLink() {
 
 /** A short reading of an audit entry's details: the seat granted or revoked, the fields changed. */
 function auditDetail(e: AuditEntry, t: Messages, seat: (product: string, type: string) => string): string {
-  const d = e.details as { product?: string; type?: string; previous?: string; changed?: string[] };
+  const d = e.details as { product?: string; type?: string; previous?: string; changed?: string[]; active?: boolean; role?: { from: string; to: string } };
   if ((e.action === "seat.granted" || e.action === "seat.revoked") && d.product && d.type) return ` · ${seat(d.product, d.type)}`;
-  if (e.action === "user.updated" && d.changed?.length) return ` · ${d.changed.map((f) => t.fieldNames[f] ?? f).join(", ")}`;
+  if (e.action === "user.updated" && d.changed?.length) {
+    return ` · ${d.changed
+      .map((f) =>
+        f === "active" && d.active !== undefined
+          ? d.active ? t.auditReactivated : t.auditDeactivated
+          : f === "role" && d.role
+            ? `${t.fieldNames.role} ${t.roles[d.role.from] ?? d.role.from} → ${t.roles[d.role.to] ?? d.role.to}`
+            : t.fieldNames[f] ?? f,
+      )
+      .join(", ")}`;
+  }
   return "";
 }
 

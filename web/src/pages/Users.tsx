@@ -300,8 +300,7 @@ export function UsersPage() {
         meta: { className: "col-actions" },
       }),
     ],
-    // toggleRow, togglePage and sortHeader read only state listed here.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // toggleRow, togglePage and sortHeader read only the state listed here.
     [t, me?.id, canManageSeats, canWriteUsers, selected, users, allOnPageSelected, someOnPageSelected, sort],
   );
 
@@ -479,12 +478,7 @@ export function UsersPage() {
         {allOnPageSelected && total !== null && total > users.length && (
           <div className="select-all-matching">
             {allMatching ? (
-              <>
-                <span>{t.allMatchingSelected(formatNumber(total))}</span>
-                <button type="button" className="button button-link button-small" onClick={clearSelection}>
-                  {t.clearSelection}
-                </button>
-              </>
+              <span>{t.allMatchingSelected(formatNumber(total))}</span>
             ) : (
               <>
                 <span>{t.pageSelected(users.length)}</span>
@@ -498,13 +492,13 @@ export function UsersPage() {
 
         {error && <LoadError message={error} onRetry={() => setReloadKey((k) => k + 1)} />}
 
-        {loading && users.length === 0 ? (
+        {loading ? (
           <Loading />
         ) : users.length === 0 && !error ? (
           <EmptyState title={filtered ? t.usersEmptyFiltered : t.usersEmpty}>{filtered && <p>{t.usersEmptyFilteredHint}</p>}</EmptyState>
         ) : (
           users.length > 0 && (
-            <div className="table-wrap" aria-busy={loading}>
+            <div className="table-wrap">
               <table className="table table-responsive" aria-label={t.navUsers}>
                 <thead>
                   {table.getHeaderGroups().map((group) => (
