@@ -1,6 +1,6 @@
 // Seats granted and revoked by hand (S7, S10): the admin center's and the API's way. The
 // seat-pool service carries the change out; freed named seats go to waiting group members.
-import { DomainError, notFound, validationFailed } from "../domain/errors.js";
+import { DomainError, notFound } from "../domain/errors.js";
 import { isId } from "../domain/ids.js";
 import { errorDetail, type Language } from "../domain/messages.js";
 import type { SeatType } from "../domain/seat-rules.js";
@@ -54,7 +54,6 @@ export interface BulkSeatInput {
  */
 export async function changeSeats(db: Db, principal: Principal, productSlug: string, input: BulkSeatInput, lang: Language) {
   const accountId = accountOf(principal);
-  if ((input.users === undefined) === (input.filter === undefined)) throw validationFailed("users", "usersOrFilter");
   const product = await requireProduct(db, productSlug);
   const match = input.filter ? await userMatch(db, input.filter) : null;
   const ids = [...new Set(input.users ?? [])].filter((id) => isId("usr", id));

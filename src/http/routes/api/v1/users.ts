@@ -1,4 +1,4 @@
-import { Type } from "typebox";
+import { Type, type TSchema } from "typebox";
 import { countMatchingUsers, createUser, deleteUser, getUser, getUserActivity, listUsers, updateUser, USER_SORTS } from "../../../../services/user.service.js";
 import { changeSeats, grantSeat, revokeSeat } from "../../../../services/seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
@@ -24,13 +24,18 @@ const BulkSeatResult = Type.Object({
   ),
 });
 
-const BulkSeatBody = Type.Object(
-  {
-    users: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000, description: "these users (unknown ids are ignored)" })),
-    filter: Type.Optional(Type.Object(UserFilters, { additionalProperties: false, description: "every user matching the users list's filters" })),
-  },
-  { additionalProperties: false },
-);
+/** Which users: these (unknown ids are ignored), or every user matching the users list's filters. */
+const BulkTarget = {
+  users: Type.Array(Id, { minItems: 1, maxItems: 10_000, description: "these users (unknown ids are ignored)" }),
+  filter: Type.Object(UserFilters, { additionalProperties: false, description: "every user matching the users list's filters" }),
+};
+
+function bulkBody<P extends Record<string, TSchema>>(extra: P) {
+  return Type.Union([
+    Type.Object({ ...extra, users: BulkTarget.users }, { additionalProperties: false }),
+    Type.Object({ ...extra, filter: BulkTarget.filter }, { additionalProperties: false }),
+  ]);
+}
 
 export function register(app: App, { db }: RouteDeps): void {
   app.get("/api/v1/users", {
@@ -75,7 +80,7 @@ export function register(app: App, { db }: RouteDeps): void {
         "Replaces each user's other type for that product, as PUT /users/{id}/seats/{product} does. Named seats are all or nothing: " +
         "when fewer are left than users who need one, nothing changes (409 NO_NAMED_SEAT_AVAILABLE). Inactive users get no named seat and are listed in skipped.",
       params: Type.Object({ product: Slug }),
-      body: Type.Object({ type: SeatType, ...BulkSeatBody.properties }, { additionalProperties: false }),
+      body: bulkBody({ type: SeatType }),
       response: { 200: BulkSeatResult, ...problems(400, 401, 403, 404, 409) },
     },
     handler: async (request) => changeSeats(db, userOf(request), request.params.product, { ...request.body, type: request.body.type }, request.lang),
@@ -87,7 +92,7 @@ export function register(app: App, { db }: RouteDeps): void {
       tags: ["seats"],
       summary: "Extension: revoke one product's seat from many users at once (listed, or every user matching a filter); held shared seats are freed",
       params: Type.Object({ product: Slug }),
-      body: BulkSeatBody,
+      body: bulkBody({}),
       response: { 200: BulkSeatResult, ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => changeSeats(db, userOf(request), request.params.product, { ...request.body, type: null }, request.lang),
