@@ -70,7 +70,7 @@ export function uniqueSlug(prefix = "prod"): string {
 export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase(backend);
   const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: "silent", ...env });
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: false, checkResponses: true });
   const db = database.db;
 
   const call = async <T = any>(method: Method, url: string, options: CallOptions = {}): Promise<Response<T>> => {
