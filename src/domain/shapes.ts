@@ -39,6 +39,9 @@ export const Problem = Type.Object(
     code: Type.String(),
     requestId: Type.String(),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    queuePosition: Type.Optional(Type.Integer({ minimum: 1, description: "ALL_SHARED_SEATS_IN_USE: the caller's place in the queue" })),
+    retryAfter: Type.Optional(Type.Integer({ description: "SEAT_COOLDOWN: seconds until the seat may be taken again" })),
+    pendingMigrations: Type.Optional(Type.Array(Type.String(), { description: "/readyz: the migrations not applied yet" })),
   },
   { additionalProperties: true, description: "application/problem+json" },
 );
