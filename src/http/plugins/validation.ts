@@ -67,10 +67,10 @@ export function installValidators(app: FastifyInstance): void {
 }
 
 /** A copy of a response schema where every object without a say on it refuses extra properties. */
-function closed(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(closed);
+export function closedSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closedSchema);
   if (schema === null || typeof schema !== "object") return schema;
-  const out: Record<string, unknown> = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closed(v)]));
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closedSchema(v)]));
   if (out.type === "object" && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
@@ -89,7 +89,7 @@ export function installResponseCheck(app: FastifyInstance): void {
     const schema = responses?.[reply.statusCode] ?? responses?.[`${String(reply.statusCode)[0]}xx`] ?? responses?.default;
     if (!schema) return payload;
     let validate = validators.get(schema);
-    if (!validate) validators.set(schema, (validate = ajv.compile(closed(schema) as object)));
+    if (!validate) validators.set(schema, (validate = ajv.compile(closedSchema(schema) as object)));
     if (validate(payload)) return payload;
     const errors = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : ""}`);
     const detail = `${request.method} ${request.routeOptions.url} ${reply.statusCode}: the answer does not match its schema: ${errors.join("; ")}`;
