@@ -70,7 +70,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     request.lang = pickLanguage(request.headers["accept-language"]);
   });
 
-  await installSecurityHeaders(app);
+  installSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
