@@ -13,6 +13,7 @@ import type { Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { accountOf, requireUser, userMatch, userWithSeats, type UserMatchQuery } from "./user.service.js";
+import type { BulkSeatResult, User } from "../domain/shapes.js";
 
 async function changeSeat(db: Db, principal: Principal, userId: string, productSlug: string, type: SeatType | null) {
   const accountId = accountOf(principal);
@@ -30,7 +31,7 @@ async function changeSeat(db: Db, principal: Principal, userId: string, productS
   });
 }
 
-export async function grantSeat(db: Db, principal: Principal, userId: string, productSlug: string, type: SeatType) {
+export async function grantSeat(db: Db, principal: Principal, userId: string, productSlug: string, type: SeatType): Promise<User> {
   return userWithSeats(db, await changeSeat(db, principal, userId, productSlug, type));
 }
 
@@ -52,7 +53,7 @@ export interface BulkSeatInput {
  * user who needs one, nothing changes (409). Inactive users cannot get a named seat: they
  * are listed as skipped and the others proceed.
  */
-export async function changeSeats(db: Db, principal: Principal, productSlug: string, input: BulkSeatInput, lang: Language) {
+export async function changeSeats(db: Db, principal: Principal, productSlug: string, input: BulkSeatInput, lang: Language): Promise<BulkSeatResult> {
   const accountId = accountOf(principal);
   const product = await requireProduct(db, productSlug);
   const match = input.filter ? await userMatch(db, input.filter) : null;

@@ -9,6 +9,7 @@ import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { GROUP_SOURCE } from "../domain/group-seat.js";
 import { fieldMessage, type Language } from "../domain/messages.js";
+import type { ImportChange, ImportProgress, ImportResult } from "../domain/shapes.js";
 import { planImport, readImportFile, type ExistingUser, type ImportFile, type ImportPlan, type ImportState, type RowError, type SeatsMode } from "../domain/user-import.js";
 import type { SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
@@ -27,39 +28,6 @@ import { withSeats, type SeatChange } from "./seat-pool.service.js";
 
 /** How many passwords hash at once: scrypt runs on libuv's thread pool (4 threads by default). */
 const DEFAULT_HASH_CONCURRENCY = 4;
-
-export interface ImportProgress {
-  phase: "validating" | "hashing" | "writing";
-  done: number;
-  total: number;
-}
-
-/** One user's changes, as a dry run shows them before anything is written. */
-export interface ImportChange {
-  row: number;
-  email: string;
-  name: string;
-  kind: "create" | "update";
-  /** What changes about the user itself: name, role, privileges, billingContact, password. */
-  changed: string[];
-  role?: { from: string | null; to: string };
-  granted: { product: string; type: SeatType; previous: SeatType | null; openSessions: number }[];
-  revoked: { product: string; type: SeatType; openSessions: number }[];
-}
-
-export interface ImportResult {
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: { row: number; field: string; message: string }[];
-  /** With `details`: seats granted (or switched) and revoked, and the open support sessions the revocations end. */
-  seatsGranted?: number;
-  seatsRevoked?: number;
-  sessionsEnded?: number;
-  /** With `details`: every user the import changes, in file order. */
-  changes?: ImportChange[];
-}
 
 export interface ImportOptions {
   dryRun: boolean;

@@ -20,6 +20,7 @@ import { requireProduct } from "./product.service.js";
 import { userView } from "./views.js";
 import { withSeats, type SeatChange } from "./seat-pool.service.js";
 import { revokeSignIns } from "./auth.service.js";
+import type { Page, User, UserActivity, UserCount } from "../domain/shapes.js";
 
 export function accountOf(principal: Principal): string {
   if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
@@ -32,7 +33,7 @@ function actorShape(principal: Principal) {
   return { role: "admin" as Role, privileges: [] as string[] };
 }
 
-export async function userWithSeats(db: Db, user: UserRow) {
+export async function userWithSeats(db: Db, user: UserRow): Promise<User> {
   return userView(user, await listAssignments(db, user.account_id, [user.id]));
 }
 
@@ -71,7 +72,7 @@ export async function userMatch(db: Db, query: UserMatchQuery): Promise<UserMatc
   return match;
 }
 
-export async function listUsers(db: Db, principal: Principal, query: ListUsersQuery) {
+export async function listUsers(db: Db, principal: Principal, query: ListUsersQuery): Promise<Page<User>> {
   const accountId = accountOf(principal);
   const match = await userMatch(db, query);
   const sortName = query.sort ?? "name";
@@ -91,11 +92,11 @@ export async function listUsers(db: Db, principal: Principal, query: ListUsersQu
 }
 
 /** How many users match, for "312 users, 55 with a Remote Support v5 – Concurrent seat". */
-export async function countMatchingUsers(db: Db, principal: Principal, query: UserMatchQuery): Promise<{ total: number }> {
+export async function countMatchingUsers(db: Db, principal: Principal, query: UserMatchQuery): Promise<UserCount> {
   return { total: await countUsers(db, accountOf(principal), await userMatch(db, query)) };
 }
 
-export async function getUser(db: Db, principal: Principal, id: string) {
+export async function getUser(db: Db, principal: Principal, id: string): Promise<User> {
   return userWithSeats(db, await requireUser(db, accountOf(principal), id));
 }
 
@@ -157,7 +158,7 @@ export async function createUserIn(tx: Db, principal: Principal, accountId: stri
   return user;
 }
 
-export async function createUser(db: Db, principal: Principal, input: CreateUserInput) {
+export async function createUser(db: Db, principal: Principal, input: CreateUserInput): Promise<User> {
   const accountId = accountOf(principal);
   // Hash outside the transaction: scrypt is slow, and a transaction must not wait on it.
   const { password, ...rest } = input;
@@ -278,7 +279,7 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   return after;
 }
 
-export async function updateUser(db: Db, principal: Principal, id: string, input: UpdateUserInput) {
+export async function updateUser(db: Db, principal: Principal, id: string, input: UpdateUserInput): Promise<User> {
   const accountId = accountOf(principal);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const user = await db.transaction().execute((tx) => updateUserIn(tx, principal, accountId, id, input, passwordHash));
@@ -324,7 +325,7 @@ export async function deleteUser(db: Db, principal: Principal, id: string): Prom
  * per product, the shared session (concurrent seat) or the named seat its open support
  * sessions use.
  */
-export async function getUserActivity(db: Db, principal: Principal, id: string) {
+export async function getUserActivity(db: Db, principal: Principal, id: string): Promise<UserActivity> {
   const accountId = accountOf(principal);
   const user = await requireUser(db, accountId, id);
   const [signIn, lastUse, open] = await Promise.all([

@@ -1,122 +1,22 @@
 // The admin center talks to Seatkeeper only through its public HTTP API, with the
 // bearer token it got at sign-in, like any other client.
 
-export type Role = "admin" | "manager" | "agent";
-export type Privilege = "users:write" | "seats:manage";
-export type SeatType = "named" | "concurrent";
+// The API's shapes come from the server's own schemas (src/domain/shapes.ts): a type-only
+// import, erased from the bundle.
+import type {
+  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product,
+  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount, UserSummary,
+} from "../../src/domain/shapes.js";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  privileges: Privilege[];
-  billingContact: boolean;
-}
-
-export interface User extends Omit<SessionUser, "email"> {
-  /** null: provisioned by SCIM without an email, the user cannot sign in until it has one. */
-  email: string | null;
-  /** The SCIM userName (the email of users SCIM never wrote). */
-  userName?: string;
-  active: boolean;
-  hasPassword?: boolean;
-  seats: { product: string; type: SeatType; source?: string }[];
-  createdAt?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface Product {
-  slug: string;
-  name: string;
-}
-
-export interface SubscriptionLine {
-  product: string;
-  name: string;
-  named: { total: number; assigned: number };
-  concurrent: { total: number; occupied: number; waiting: number; eligible: number };
-}
-
-export interface SharedSession {
-  id: string;
-  product: string;
-  user: { id: string; name: string; email: string };
-  state: "pending" | "active";
-  since: string;
-  sessions: { id: string; state: string; mode?: string; platform?: string; createdAt: string }[];
-}
-
-export interface ReleaseRequest {
-  id: string;
-  product: string;
-  productName?: string;
-  user: { id: string; name: string; email: string };
-  message?: string | null;
-  createdAt: string;
-}
-
-export interface UsagePoint {
-  t: string;
-  total: number;
-  occupiedMax: number;
-  refusals: number;
-  waits: number;
-  waitMeanSeconds: number | null;
-  waitP95Seconds: number | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { type: string; id: string | null; name: string | null };
-  action: string;
-  target: { type: string; id: string; name?: string };
-  details: Record<string, unknown>;
-}
-
-export interface AccountSettings {
-  leaseTtlSeconds: number;
-  pendingTimeoutSeconds: number;
-  endedCooldownSeconds: number;
-}
-
-export interface Account {
-  id: string;
-  name: string;
-  settings: AccountSettings;
-}
-
-export interface GroupWarning {
-  code: "NO_NAMED_SEAT_AVAILABLE" | "NO_SUBSCRIPTION";
-  product: string;
-  user: { id: string; name: string; email: string };
-  /** The seat the member got instead (concurrent when no named seat was left), or none. */
-  granted: SeatType | null;
-  at: string;
-}
-
-/** A group provisioned by SCIM, its members and its seat mapping (S7). */
-export interface Group {
-  id: string;
-  displayName: string;
-  externalId: string | null;
-  memberCount: number;
-  seat: { product: string; type: SeatType } | null;
-  warnings: GroupWarning[];
-}
-
-export interface ScimToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  token?: string;
-  lastUsedAt?: string | null;
-}
+export type {
+  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product,
+  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount,
+};
+export type Role = User["role"];
+export type Privilege = User["privileges"][number];
+export type SeatType = User["seats"][number]["type"];
+/** The signed-in user, as sign-in answers it. */
+export type SessionUser = UserSummary;
 
 /** An application/problem+json answer, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -251,37 +151,8 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export interface ImportChange {
-  row: number;
-  email: string;
-  name: string;
-  kind: "create" | "update";
-  changed: string[];
-  role?: { from: string | null; to: string };
-  granted: { product: string; type: SeatType; previous: SeatType | null; openSessions: number }[];
-  revoked: { product: string; type: SeatType; openSessions: number }[];
-}
-
-export interface ImportResult {
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: { row: number; field: string; message: string }[];
-  seatsGranted?: number;
-  seatsRevoked?: number;
-  sessionsEnded?: number;
-  changes?: ImportChange[];
-}
-
 /** `replace`: each row's seats are the user's complete set; `add`: the listed seats are granted, none revoked. */
 export type SeatsMode = "replace" | "add";
-
-export interface ImportProgress {
-  phase: "validating" | "hashing" | "writing";
-  done: number;
-  total: number;
-}
 
 /**
  * POST /users/import with the file as text/csv. Asks for NDJSON so that progress lines
@@ -320,13 +191,6 @@ export async function importUsersCsv(file: Blob, dryRun: boolean, seats: SeatsMo
   throw new ApiError(0, "NETWORK", language === "fr" ? "L'import s'est interrompu sans résultat." : "The import stopped without a result.");
 }
 
-/** GET /users/{id}/activity: last sign-in, last seat use, and the seats held now. */
-export interface UserActivity {
-  lastSignInAt: string | null;
-  lastSeatUse: { at: string; product: string } | null;
-  holding: { product: string; seatType: SeatType; sharedSessionId: string | null; state: "pending" | "active"; since: string; sessions: number }[];
-}
-
 /** The users list's filters, as GET /users, /users/count and the bulk seat endpoints read them. */
 export interface UserFilter {
   q?: string;
@@ -336,9 +200,3 @@ export interface UserFilter {
   seat?: string;
 }
 
-export interface BulkSeatResult {
-  matched: number;
-  changed: number;
-  unchanged: number;
-  skipped: { user: { id: string; name: string }; code: string; message: string }[];
-}

@@ -7,7 +7,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { DomainError } from "../../../../domain/errors.js";
 import { fieldMessage } from "../../../../domain/messages.js";
-import { importUsers, readImport, type ImportProgress } from "../../../../services/user-import.service.js";
+import { ImportResult, type ImportProgress } from "../../../../domain/shapes.js";
+import { importUsers, readImport } from "../../../../services/user-import.service.js";
 import { accountOf } from "../../../../services/user.service.js";
 import { principalOf } from "../../../plugins/auth.js";
 import { textParser } from "../../../plugins/body-parsers.js";
@@ -18,34 +19,6 @@ import type { App, RouteDeps } from "../../../types.js";
 export const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 export const CSV = "text/csv";
 export const NDJSON = "application/x-ndjson";
-
-const SeatTypeName = Type.Union([Type.Literal("named"), Type.Literal("concurrent")]);
-
-export const ImportResultSchema = Type.Object({
-  dryRun: Type.Boolean(),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  seatsGranted: Type.Optional(Type.Integer({ description: "extension, with details=true: seats granted or switched to the other type" })),
-  seatsRevoked: Type.Optional(Type.Integer({ description: "extension, with details=true: seats revoked (replace mode only)" })),
-  sessionsEnded: Type.Optional(Type.Integer({ description: "extension, with details=true: open support sessions the revocations end" })),
-  errors: Type.Array(Type.Object({ row: Type.Integer({ description: "line of the file where the row starts; the header is line 1" }), field: Type.String(), message: Type.String() })),
-  changes: Type.Optional(
-    Type.Array(
-      Type.Object({
-        row: Type.Integer(),
-        email: Type.String(),
-        name: Type.String(),
-        kind: Type.Union([Type.Literal("create"), Type.Literal("update")]),
-        changed: Type.Array(Type.String(), { description: "name, role, privileges, billingContact, password" }),
-        role: Type.Optional(Type.Object({ from: Type.Union([Type.String(), Type.Null()]), to: Type.String() })),
-        granted: Type.Array(Type.Object({ product: Type.String(), type: SeatTypeName, previous: Type.Union([SeatTypeName, Type.Null()]), openSessions: Type.Integer() })),
-        revoked: Type.Array(Type.Object({ product: Type.String(), type: SeatTypeName, openSessions: Type.Integer() })),
-      }),
-      { description: "extension, with details=true: every user the import changes, in file order" },
-    ),
-  ),
-});
 
 function streamedProblem(request: FastifyRequest, error: unknown): Problem {
   if (error instanceof DomainError) {
@@ -87,7 +60,7 @@ export function register(app: App, { db }: RouteDeps): void {
           { additionalProperties: false },
         ),
         body: Type.String({ description: "the CSV file" }),
-        response: { 200: ImportResultSchema, ...problems(400, 401, 403, 413, 415) },
+        response: { 200: ImportResult, ...problems(400, 401, 403, 413, 415) },
       },
       handler: async (request, reply) => {
         const principal = principalOf(request);

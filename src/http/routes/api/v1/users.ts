@@ -2,7 +2,8 @@ import { Type, type TSchema } from "typebox";
 import { countMatchingUsers, createUser, deleteUser, getUser, getUserActivity, listUsers, updateUser, USER_SORTS } from "../../../../services/user.service.js";
 import { changeSeats, grantSeat, revokeSeat } from "../../../../services/seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Email, Id, IdParam, Name, PageQuery, Password, PrivilegeList, Role, SeatType, Slug, Timestamp, User, page, problems, NoContent } from "../../../schemas.js";
+import { BulkSeatResult, PrivilegeList, Role, SeatType, User, UserActivity, UserCount, page } from "../../../../domain/shapes.js";
+import { Email, Id, IdParam, Name, PageQuery, Password, Slug, problems, NoContent } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const UserParams = Type.Object({ id: IdParam });
@@ -13,16 +14,6 @@ const UserFilters = {
   role: Type.Optional(Role),
   active: Type.Optional(Type.Boolean()),
 };
-
-const BulkSeatResult = Type.Object({
-  matched: Type.Integer({ description: "users the request named or its filter matched" }),
-  changed: Type.Integer(),
-  unchanged: Type.Integer({ description: "already held that seat (or, revoking, none)" }),
-  skipped: Type.Array(
-    Type.Object({ user: Type.Object({ id: Type.String(), name: Type.String() }), code: Type.String(), message: Type.String() }),
-    { description: "users left as they were, and why (an inactive user gets no named seat)" },
-  ),
-});
 
 /** Which users: these (unknown ids are ignored), or every user matching the users list's filters. */
 const BulkTarget = {
@@ -66,7 +57,7 @@ export function register(app: App, { db }: RouteDeps): void {
       tags: ["users"],
       summary: "Extension: how many users match the users list's filters",
       querystring: Type.Object(UserFilters, { additionalProperties: false }),
-      response: { 200: Type.Object({ total: Type.Integer() }), ...problems(400, 401, 403, 404) },
+      response: { 200: UserCount, ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => countMatchingUsers(db, userOf(request), request.query),
   });
@@ -105,20 +96,7 @@ export function register(app: App, { db }: RouteDeps): void {
       summary: "Extension: a user's last sign-in, last seat use, and the seats its open support sessions hold now",
       params: UserParams,
       response: {
-        200: Type.Object({
-          lastSignInAt: Type.Union([Timestamp, Type.Null()]),
-          lastSeatUse: Type.Union([Type.Object({ at: Timestamp, product: Type.String() }), Type.Null()], { description: "the newest support session the user started" }),
-          holding: Type.Array(
-            Type.Object({
-              product: Type.String(),
-              seatType: SeatType,
-              sharedSessionId: Type.Union([Type.String(), Type.Null()], { description: "the shared session, for a concurrent seat: end it with POST /shared-sessions/end" }),
-              state: Type.Union([Type.Literal("pending"), Type.Literal("active")]),
-              since: Timestamp,
-              sessions: Type.Integer({ description: "open support sessions of that product" }),
-            }),
-          ),
-        }),
+        200: UserActivity,
         ...problems(401, 403, 404),
       },
     },
