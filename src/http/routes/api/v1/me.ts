@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import {
   connectSession, createReleaseRequest, endSession, heartbeat, MAX_WAIT_SECONDS, mySeats, startSession,
 } from "../../../../services/agent-session.service.js";
+import { leasesWithTokens, withLeaseToken } from "../../../../services/lease-token.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
 import { IdParam, SeatType, SignInEmail, Slug, StringEnum, problems } from "../../../schemas.js";
@@ -13,7 +14,13 @@ const SupportSession = Type.Object({
   product: Type.String(),
   state: StringEnum(["pending", "active", "ended"]),
   supportKey: Type.String({ description: "nine digits the customer types in" }),
-  seat: Type.Object({ type: SeatType, leaseExpiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]) }),
+  seat: Type.Object({
+    type: SeatType,
+    leaseExpiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+    leaseToken: Type.Optional(Type.String({
+      description: "while the session holds its seat: a JWT signed with Ed25519 that an app verifies offline against /.well-known/jwks.json (claims iss, sub, acct, product, seat, iat, exp); a concurrent seat's expires with its lease, a named seat's after the account's leaseTtlSeconds",
+    })),
+  }),
   mode: Type.Optional(StringEnum(["attended", "unattended"])),
   platform: Type.Optional(StringEnum(["windows", "mac", "ios", "android"])),
   createdAt: Type.String({ format: "date-time" }),
@@ -33,7 +40,7 @@ const MySeat = Type.Object({
 
 const SessionParams = Type.Object({ id: IdParam });
 
-export function register(app: App, { engine }: RouteDeps): void {
+export function register(app: App, { engine, leases }: RouteDeps): void {
   const agent = { access: { auth: "user" as const } };
 
   app.get("/api/v1/me/seats", {
@@ -59,7 +66,9 @@ export function register(app: App, { engine }: RouteDeps): void {
       reply.raw.on("close", () => {
         if (!reply.raw.writableEnded) left.abort();
       });
-      return reply.code(201).send(await startSession(engine, userOf(request), request.body.product, request.body.wait, left.signal));
+      const principal = userOf(request);
+      const session = await startSession(engine, principal, request.body.product, request.body.wait, left.signal);
+      return reply.code(201).send(await withLeaseToken(engine.db, leases, principal, session));
     },
   });
 
@@ -75,7 +84,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       ),
       response: { 200: SupportSession, ...problems(400, 401, 404, 409) },
     },
-    handler: async (request) => connectSession(engine, userOf(request), request.params.id, request.body),
+    handler: async (request) => withLeaseToken(engine.db, leases, userOf(request), await connectSession(engine, userOf(request), request.params.id, request.body)),
   });
 
   app.post("/api/v1/me/sessions/:id/end", {
@@ -86,7 +95,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       params: SessionParams,
       response: { 200: SupportSession, ...problems(401, 404, 409) },
     },
-    handler: async (request) => endSession(engine, userOf(request), request.params.id),
+    handler: async (request) => withLeaseToken(engine.db, leases, userOf(request), await endSession(engine, userOf(request), request.params.id)),
   });
 
   app.post("/api/v1/me/heartbeat", {
@@ -96,7 +105,11 @@ export function register(app: App, { engine }: RouteDeps): void {
       summary: "Keep my leases and queue places alive; hear of sessions an admin ended",
       response: {
         200: Type.Object({
-          leases: Type.Array(Type.Object({ product: Type.String(), expiresAt: Type.String({ format: "date-time" }) })),
+          leases: Type.Array(Type.Object({
+            product: Type.String(),
+            expiresAt: Type.String({ format: "date-time" }),
+            token: Type.String({ description: "the renewed lease, signed (see seat.leaseToken)" }),
+          })),
           ended: Type.Array(
             Type.Object({
               product: Type.String(),
@@ -110,7 +123,11 @@ export function register(app: App, { engine }: RouteDeps): void {
         ...problems(401),
       },
     },
-    handler: async (request) => heartbeat(engine, userOf(request)),
+    handler: async (request) => {
+      const principal = userOf(request);
+      const beat = await heartbeat(engine, principal);
+      return { ...beat, leases: await leasesWithTokens(leases, principal, beat.leases) };
+    },
   });
 
   app.post("/api/v1/me/release-requests", {
