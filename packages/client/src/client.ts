@@ -6,7 +6,7 @@ import createClient from "openapi-fetch";
 import { isSeatkeeperError, NetworkError, SeatkeeperError, type Problem } from "./errors.js";
 import { EventStream, sleep } from "./event-stream.js";
 import { leaseKeyId, LeaseVerificationError, verifyLeaseToken, type JwkSet, type LeaseClaims } from "./lease.js";
-import type { components, paths } from "./openapi.js";
+import type { paths } from "./openapi.js";
 
 type Json<P extends keyof paths, M extends "get" | "post", S extends number> = paths[P][M] extends {
   responses: { [K in S]: { content: { "application/json": infer T } } };
@@ -21,8 +21,6 @@ export type SupportSession = Json<"/api/v1/me/sessions", "post", 201>;
 export type ReleaseRequest = Json<"/api/v1/me/release-requests", "post", 201>;
 export type Connection = NonNullable<paths["/api/v1/me/sessions/{id}/connect"]["post"]["requestBody"]>["content"]["application/json"];
 export type Actor = { id: string | null; name: string | null };
-/** @internal the served document's components, for apps that want them. */
-export type Schemas = components extends { schemas: infer S } ? S : never;
 
 /** What the client tells the app. */
 export interface ClientEvents {
@@ -92,6 +90,7 @@ export class SeatkeeperClient {
   private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatFailures = 0;
   private online = false;
+  private signingOut = false;
 
   constructor(private readonly options: ClientOptions) {
     this.fetchImpl = options.fetch ?? ((...args) => globalThis.fetch(...args));
@@ -151,6 +150,7 @@ export class SeatkeeperClient {
 
   /** Ends the agent's pending sessions (server side), revokes the token and stops heartbeats and events. */
   async signOut(): Promise<void> {
+    this.signingOut = true;
     try {
       await this.call(() => this.api.POST("/api/v1/auth/logout", { headers: this.headers() }));
     } finally {
@@ -381,7 +381,7 @@ export class SeatkeeperClient {
   }
 
   private lostSignIn(): void {
-    if (this.token === undefined) return;
+    if (this.token === undefined || this.signingOut) return;
     void this.stop();
     this.emit("signed.out", {});
   }

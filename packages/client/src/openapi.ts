@@ -1130,7 +1130,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked */
+        /**
+         * Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked
+         * @description Each data: line is a JSON object with `type`. seat.granted, session.ended and seat.revoked come with an `id:` line; a client that reconnects with the header `Last-Event-ID` first gets the events after it (kept for an hour). queue.position events carry no id: the current positions are sent when the stream opens. The stream opens with `retry: 1000`.
+         */
         get: {
             parameters: {
                 query?: never;

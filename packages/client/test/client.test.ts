@@ -8,6 +8,7 @@ import { SeatkeeperClient, isSeatkeeperError, LeaseVerificationError, type Clien
 import { TEST_PASSWORD, type TestUser } from "../../../test/support/app.js";
 import { pool, sleep, until } from "../../../test/support/pool.js";
 import { eachBackend } from "../../../test/support/suite.js";
+import { leaseKeyEncryptionKey, LeaseSigner, rotateLeaseKeys } from "../../../src/services/lease-keys.service.js";
 import { startProxy, type Proxy } from "./proxy.js";
 
 eachBackend("@seatkeeper/client against a real server", ({ t }) => {
@@ -183,5 +184,20 @@ eachBackend("@seatkeeper/client against a real server", ({ t }) => {
     await assert.rejects(client.verifyLease(token, new Date((claims.exp + 1) * 1000)), (e) => e instanceof LeaseVerificationError && e.reason === "expired");
     await assert.rejects(client.verifyLease(`${h}.${body}.${"A".repeat(86)}`), (e) => e instanceof LeaseVerificationError);
     net.restore();
+  });
+
+  test("after a key rotation the client fetches the new key, and leases signed with the previous one still verify", async () => {
+    const p = await pool(t(), 0, 1, { leaseTtlSeconds: 60 });
+    const agent = await p.agent();
+    const client = await signedIn(agent);
+    const before = (await client.startSession({ product: p.product.slug })).seat.leaseToken!;
+    const known = client.exportJwks().keys.map((k) => k.kid);
+    await rotateLeaseKeys(t().database.db, leaseKeyEncryptionKey(t().config), 86_400_000, new Date(), true);
+    const signer = await LeaseSigner.open(t().database.db, t().config, (e) => assert.fail(String(e)));
+    const after = await signer.sign({ accountId: p.account.id, userId: agent.id, product: p.product.slug, seat: "concurrent", expiresAt: new Date(Date.now() + 30_000) });
+    assert.equal((await client.verifyLease(after)).sub, agent.id, "the new key is fetched on sight");
+    assert.equal(client.exportJwks().keys.length, 2);
+    assert.ok(!known.includes(client.exportJwks().keys[0]!.kid));
+    assert.equal((await client.verifyLease(before)).sub, agent.id, "two keys are valid at once");
   });
 });
