@@ -62,10 +62,12 @@ export interface StartOptions {
   signal?: AbortSignal;
 }
 
-export interface HeldLease {
-  product: string;
+/** A lease the agent holds, as the client last heard of it. */
+interface HeldLease {
   token: string;
   expiresAt: Date;
+  /** When the client learnt of it: a heartbeat sent before then cannot have renewed it. */
+  learntAt: number;
 }
 
 const DEFAULT_LEASE_TTL_SECONDS = 90;
@@ -289,7 +291,7 @@ export class SeatkeeperClient {
     const token = session.seat.leaseToken;
     if (!token) return;
     const claims = decodeClaims(token);
-    this.leases.set(session.product, { product: session.product, token, expiresAt: new Date((claims?.exp ?? 0) * 1000) });
+    this.leases.set(session.product, { token, expiresAt: new Date((claims?.exp ?? 0) * 1000), learntAt: Date.now() });
   }
 
   // -------------------------------------------------------------------------------------
@@ -310,15 +312,17 @@ export class SeatkeeperClient {
   /** Sends a heartbeat now (the client also does on its own). */
   async heartbeat(): Promise<void> {
     if (this.token === undefined) return;
+    const sentAt = Date.now();
     try {
       const beat = await this.call(() => this.api.POST("/api/v1/me/heartbeat", { headers: this.headers(), signal: AbortSignal.timeout(10_000) }));
       this.heartbeatFailures = 0;
       for (const e of beat.ended) this.adminEnded({ product: e.product, sessionIds: e.sessionIds, by: e.by, reason: e.reason });
       const renewed = new Set(beat.leases.map((l) => l.product));
-      for (const l of beat.leases) this.leases.set(l.product, { product: l.product, token: l.token, expiresAt: new Date(l.expiresAt) });
+      for (const l of beat.leases) this.leases.set(l.product, { token: l.token, expiresAt: new Date(l.expiresAt), learntAt: sentAt });
       for (const [product, held] of this.leases) {
-        // A named seat's lease is not renewed by heartbeats: it lasts until it ends.
-        if (!renewed.has(product) && decodeClaims(held.token)?.seat === "concurrent") this.loseLease(product, "expired");
+        // A named seat's lease is not renewed by heartbeats: it lasts until it ends. A seat
+        // taken while this heartbeat was on its way is not in its answer.
+        if (!renewed.has(product) && held.learntAt < sentAt && decodeClaims(held.token)?.seat === "concurrent") this.loseLease(product, "expired");
       }
       this.scheduleHeartbeat(this.heartbeatInterval());
     } catch (error) {

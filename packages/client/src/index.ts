@@ -1,7 +1,7 @@
 // @seatkeeper/client: the typed client for Seatkeeper agent apps.
 export { SeatkeeperClient } from "./client.js";
 export type {
-  Actor, ClientEvents, ClientOptions, Connection, HeldLease, MySeat, ReleaseRequest, SeatNotice, SignInResult, StartOptions, SupportSession,
+  Actor, ClientEvents, ClientOptions, Connection, MySeat, ReleaseRequest, SeatNotice, SignInResult, StartOptions, SupportSession,
 } from "./client.js";
 export { isSeatkeeperError, NetworkError, SeatkeeperError } from "./errors.js";
 export type { ErrorCode, Problem } from "./errors.js";

@@ -145,6 +145,30 @@ eachBackend("@seatkeeper/client against a real server", ({ t }) => {
     assert.ok(after && after.exp > during!.exp, "renewed after the cut");
   });
 
+  test("heartbeats come at a third of leaseTtlSeconds, with jitter; a cut longer than the lease is reported and the lease refused", async () => {
+    const p = await pool(t(), 0, 1, { leaseTtlSeconds: 6 });
+    const agent = await p.agent();
+    const net = await proxy();
+    const client = new SeatkeeperClient({ baseUrl: net.url, app: "desktop" });
+    clients.push(client);
+    await client.signIn({ email: agent.email, password: TEST_PASSWORD });
+    const lost = record(client, "lease.lost");
+    await client.startSession({ product: p.product.slug });
+    await sleep(9000);
+    const beats = net.requests.filter((r) => r.line === "POST /api/v1/me/heartbeat").map((r) => r.at);
+    const gaps = beats.slice(1).map((at, i) => at - beats[i]!);
+    assert.ok(gaps.length >= 3, `${beats.length} heartbeats in 9 s`);
+    for (const gap of gaps) assert.ok(gap >= 1700 && gap <= 2300, `a gap of ${gap} ms, not 2 s ± 10 %`);
+    assert.ok(new Set(gaps.map((g) => Math.round(g / 10))).size > 1, "jittered, not a fixed period");
+
+    net.cut();
+    await until("the lost lease reported", async () => lost.length > 0, 12_000);
+    assert.deepEqual(lost.map((l) => l.event), [{ product: p.product.slug, reason: "expired" }]);
+    assert.equal(await client.lease(p.product.slug), null, "an expired lease is not honoured offline");
+    net.restore();
+    await until("the server to free the seat", async () => (await p.line()).occupied === 0);
+  });
+
   test("an admin's end reaches the app within a second, with the admin's name and reason", async () => {
     const p = await pool(t(), 0, 1);
     const agent = await p.agent();

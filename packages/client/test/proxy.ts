@@ -5,6 +5,8 @@ import net from "node:net";
 
 export interface Proxy {
   url: string;
+  /** Each request that went through ("POST /api/v1/me/heartbeat"), with when it went. */
+  requests: { at: number; line: string }[];
   cut(): void;
   restore(): void;
   swallowAnswers(): void;
@@ -16,11 +18,16 @@ export async function startProxy(target: string): Promise<Proxy> {
   const sockets = new Set<net.Socket>();
   let down = false;
   let swallowing = false;
+  const requests: { at: number; line: string }[] = [];
   const server = net.createServer((client) => {
     if (down) return client.destroy();
     const upstream = net.connect(Number(port), hostname);
     sockets.add(client).add(upstream);
-    client.on("data", (chunk) => upstream.write(chunk));
+    client.on("data", (chunk: Buffer) => {
+      const line = /^([A-Z]+ \S+) HTTP\/1\.1\r\n/.exec(chunk.toString("latin1", 0, 300));
+      if (line) requests.push({ at: Date.now(), line: line[1]! });
+      upstream.write(chunk);
+    });
     upstream.on("data", (chunk) => {
       if (!swallowing) client.write(chunk);
     });
@@ -41,6 +48,7 @@ export async function startProxy(target: string): Promise<Proxy> {
   };
   return {
     url: `http://127.0.0.1:${address.port}`,
+    requests,
     cut() {
       down = true;
       swallowing = false;
