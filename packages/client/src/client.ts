@@ -324,7 +324,8 @@ export class SeatkeeperClient {
         // taken while this heartbeat was on its way is not in its answer.
         if (!renewed.has(product) && held.learntAt < sentAt && decodeClaims(held.token)?.seat === "concurrent") this.loseLease(product, "expired");
       }
-      this.scheduleHeartbeat(this.heartbeatInterval());
+      // Counted from when this one was sent, so that the answer's latency does not make the beat drift.
+      this.scheduleHeartbeat(this.heartbeatInterval() - (Date.now() - sentAt));
     } catch (error) {
       if (isSeatkeeperError(error, "UNAUTHENTICATED")) return this.lostSignIn();
       this.heartbeatFailures++;

@@ -51,7 +51,9 @@ export async function streamAgentEvents(engine: Engine, principal: UserPrincipal
   const send = (event: AgentEvent | Record<string, unknown>, id?: number) => {
     if (!closed) res.write(`${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(event)}\n\n`);
   };
-  res.write(`: connected\nretry: ${RECONNECT_MS}\n\n`);
+  // The id of the latest stored event comes first: a client that reconnects before any event
+  // came sends it back, and gets what happened while it was away.
+  res.write(`: connected\nretry: ${RECONNECT_MS}\nid: ${floor}\n\n`);
 
   let cursor = floor;
   const sent = new Map<number, number>();

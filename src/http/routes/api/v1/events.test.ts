@@ -119,6 +119,7 @@ eachBackend("agent events (SSE)", ({ t }) => {
     assert.deepEqual(resumed.events.map((e) => e.type), ["session.ended", "seat.revoked"]);
     assert.ok(resumed.events[0]!.id > heard[0]!.id && resumed.events[1]!.id > resumed.events[0]!.id, "ids increase");
     assert.match(resumed.raw, /retry: \d+/, "the stream tells the client how soon to reconnect");
+    assert.match(resumed.raw, new RegExp(`^id: ${heard[0]!.id}$`, "m"), "and the id it starts from, before any event");
     const fresh = await read(1);
     assert.deepEqual(fresh.events, [], "without Last-Event-ID, nothing from before the stream");
     const bad = await fetch(`${base}/api/v1/me/events`, { headers: headers({ "last-event-id": "not-an-id" }) });
