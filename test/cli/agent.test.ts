@@ -60,7 +60,7 @@ eachBackend("seatkeeper agent in a terminal", ({ t, backend }) => {
       await until("the spinner to turn", async () => spinner.exec(term.screen())?.[1] !== first, 3000);
 
       await t().call("POST", `/api/v1/me/sessions/${held.body.id}/end`, { token: holder.token });
-      const granted = await see(/Support key: \d{3} ?\d{3} ?\d{3}/);
+      const granted = await see(/Support key: \d{3} ?\d{3} ?\d{3}\n.*\nKeys: c = the customer connected/);
       assert.match(granted, /Lease: concurrent seat of .+ \(signature checked offline\)/);
       assert.doesNotMatch(granted, /Waiting for a seat/, "the status line is cleared");
       term.type("c");
