@@ -16,11 +16,14 @@ import { findSessionProduct, pendingSessionsOf } from "../store/support-session.
 import type { ProductRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal, type UserPrincipal } from "./context.js";
 import type { Engine } from "./engine.js";
+import type { LeaseSigner } from "./lease-keys.service.js";
+import { leasesWithTokens } from "./lease-token.service.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { Waker } from "./signals.js";
 import { logout } from "./auth.service.js";
-import { supportSessionView, type SupportSessionView } from "./views.js";
+import type { Heartbeat, MySeats, NewReleaseRequest, SignIn, SupportSession } from "../domain/shapes.js";
+import { supportSessionView } from "./views.js";
 
 export const MAX_WAIT_SECONDS = 60;
 /** A waiting request looks again this often even without a signal: a safety net, not a poll loop. */
@@ -30,7 +33,7 @@ export const WAIT_RECHECK_MS = 5000;
 // Reading seats (no lock, one snapshot)
 
 /** GET /me/seats: one entry per product the user may use. */
-export async function mySeats(db: Db, principal: UserPrincipal, lang: Language) {
+export async function mySeats(db: Db, principal: UserPrincipal, lang: Language): Promise<MySeats> {
   const now = new Date();
   const items = (await readSeatsOf(db, principal.accountId, principal.user.id, now)).map((r) => {
     const status = seatStatus({ product: r.product, total: r.total, occupied: r.occupied, queue: r.queue }, { ...r.agent, seat: r.type }, now);
@@ -48,7 +51,7 @@ export async function mySeats(db: Db, principal: UserPrincipal, lang: Language) 
 }
 
 /** S5 at sign-in: products where the user has a concurrent seat and no seat is free for it. */
-export async function seatNoticesAtLogin(db: Db, user: UserRow, lang: Language) {
+export async function seatNoticesAtLogin(db: Db, user: UserRow, lang: Language): Promise<SignIn["seatNotices"]> {
   const seats = await mySeats(db, { kind: "user", tokenId: "", accountId: user.account_id, user, app: null }, lang);
   return seats.items
     .filter((s) => s.type === "concurrent" && s.status === "all_in_use")
@@ -78,7 +81,7 @@ export async function startSession(
   productSlug: string,
   waitSeconds: number | undefined,
   signal?: AbortSignal,
-): Promise<SupportSessionView> {
+): Promise<SupportSession> {
   const product = await engine.products.bySlug(productSlug);
   const { accountId, user, tokenId } = principal;
   const request = { id: newId("wait"), tokenId };
@@ -133,7 +136,7 @@ export async function connectSession(
   principal: UserPrincipal,
   sessionId: string,
   connection: { mode: "attended" | "unattended"; platform: "windows" | "mac" | "ios" | "android" },
-): Promise<SupportSessionView> {
+): Promise<SupportSession> {
   const product = await productOfSession(engine, principal, sessionId);
   const answer = await engine.pools.decide(principal.accountId, product, { kind: "connect", userId: principal.user.id, sessionId, ...connection });
   if (!answer.ok) throw answer.error;
@@ -141,7 +144,7 @@ export async function connectSession(
 }
 
 /** The agent ends a support session; the seat is freed with the last one of the product. */
-export async function endSession(engine: Engine, principal: UserPrincipal, sessionId: string): Promise<SupportSessionView> {
+export async function endSession(engine: Engine, principal: UserPrincipal, sessionId: string): Promise<SupportSession> {
   const product = await productOfSession(engine, principal, sessionId);
   const answer = await engine.pools.decide(principal.accountId, product, { kind: "end", userId: principal.user.id, sessionId, reason: "agent" });
   if (!answer.ok) throw answer.error;
@@ -166,10 +169,11 @@ export function heartbeatBatch(db: Db) {
   };
 }
 
-export async function heartbeat(engine: Engine, principal: UserPrincipal) {
+/** Each renewed lease comes back signed (an app verifies it offline). */
+export async function heartbeat(engine: Engine, principal: UserPrincipal, signer: LeaseSigner): Promise<Heartbeat> {
   const result = await engine.heartbeats.submit({ accountId: principal.accountId, userId: principal.user.id });
   return {
-    leases: result.leases.map((l) => ({ product: l.product, expiresAt: l.expiresAt.toISOString() })),
+    leases: await leasesWithTokens(signer, principal, result.leases.map((l) => ({ product: l.product, expiresAt: l.expiresAt.toISOString() }))),
     ended: result.reports.map((r) => ({
       product: r.product,
       sessionIds: r.sessionIds,
@@ -207,7 +211,7 @@ async function endPendingSessionsAtLogout(engine: Engine, principal: Principal):
   );
 }
 
-export async function createReleaseRequest(engine: Engine, principal: UserPrincipal, productSlug: string, message: string | undefined) {
+export async function createReleaseRequest(engine: Engine, principal: UserPrincipal, productSlug: string, message: string | undefined): Promise<NewReleaseRequest> {
   const { accountId, user } = principal;
   const product = await requireProduct(engine.db, productSlug);
   return engine.db.transaction().execute(async (tx) => {

@@ -5,12 +5,10 @@ import type { Db } from "../store/database.js";
 import { findAccount } from "../store/account.repository.js";
 import type { UserPrincipal } from "./context.js";
 import type { LeaseSigner } from "./lease-keys.service.js";
-import type { SupportSessionView } from "./views.js";
-
-export type SessionWithLeaseToken = SupportSessionView & { seat: SupportSessionView["seat"] & { leaseToken?: string } };
+import type { SupportSession } from "../domain/shapes.js";
 
 /** Adds `seat.leaseToken` while the session holds its seat (not once it has ended). */
-export async function withLeaseToken(db: Db, signer: LeaseSigner, principal: UserPrincipal, session: SupportSessionView): Promise<SessionWithLeaseToken> {
+export async function withLeaseToken(db: Db, signer: LeaseSigner, principal: UserPrincipal, session: SupportSession): Promise<SupportSession> {
   if (session.state === "ended") return session;
   const now = new Date();
   let expiresAt: Date;

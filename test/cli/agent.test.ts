@@ -66,7 +66,7 @@ eachBackend("seatkeeper agent in a terminal", ({ t, backend }) => {
       term.type("c");
       await see(/Customer connected \(attended, windows\)\./);
       const shared = await t().call("GET", "/api/v1/shared-sessions", { token: p.account.admin.token });
-      const mine = shared.body.items.find((s: { user: { id: string } }) => s.user.id === agent.id);
+      const mine = shared.body.items.find((s) => s.user.id === agent.id)!;
       assert.equal(mine.state, "active");
 
       const sent = Date.now();

@@ -26,16 +26,16 @@ eachBackend("lease tokens and JWKS", ({ t }) => {
     const set = createLocalJWKSet(await jwks());
     const s = await p.start(shared);
     assert.equal(s.status, 201);
-    const { payload, protectedHeader } = await jwtVerify(s.body.seat.leaseToken, set, { typ: LEASE_TOKEN_TYPE, issuer: t().config.publicUrl });
+    const { payload, protectedHeader } = await jwtVerify(s.body.seat.leaseToken!, set, { typ: LEASE_TOKEN_TYPE, issuer: t().config.publicUrl });
     assert.equal(protectedHeader.alg, "EdDSA");
     assert.deepEqual(
       { sub: payload.sub, acct: payload.acct, product: payload.product, seat: payload.seat },
       { sub: shared.id, acct: p.account.id, product: p.product.slug, seat: "concurrent" },
     );
-    assert.equal(payload.exp, Math.floor(Date.parse(s.body.seat.leaseExpiresAt) / 1000), "the token ends with the lease");
+    assert.equal(payload.exp, Math.floor(Date.parse(s.body.seat.leaseExpiresAt!) / 1000), "the token ends with the lease");
 
     const n = await p.start(named);
-    const namedLease = await jwtVerify(n.body.seat.leaseToken, set);
+    const namedLease = await jwtVerify(n.body.seat.leaseToken!, set);
     assert.equal(namedLease.payload.seat, "named");
     assert.ok(namedLease.payload.exp! - Date.now() / 1000 > 55 && namedLease.payload.exp! - Date.now() / 1000 <= 60, "a named seat's token lasts leaseTtlSeconds");
 
@@ -45,7 +45,7 @@ eachBackend("lease tokens and JWKS", ({ t }) => {
     assert.equal(renewed.payload.exp, Math.floor(Date.parse(hb.body.leases[0].expiresAt) / 1000));
 
     const connected = await t().call("POST", `/api/v1/me/sessions/${s.body.id}/connect`, { token: shared.token, body: { mode: "attended", platform: "mac" } });
-    assert.ok((await jwtVerify(connected.body.seat.leaseToken, set)).payload.exp);
+    assert.ok((await jwtVerify(connected.body.seat.leaseToken!, set)).payload.exp);
     const ended = await t().call("POST", `/api/v1/me/sessions/${s.body.id}/end`, { token: shared.token });
     assert.equal(ended.body.seat.leaseToken, undefined, "no lease once the seat is given back");
   });
@@ -53,7 +53,7 @@ eachBackend("lease tokens and JWKS", ({ t }) => {
   test("a tampered, re-signed or expired token is refused offline", async () => {
     const p = await pool(t(), 0, 1, { leaseTtlSeconds: 5 });
     const agent = await p.agent();
-    const token: string = (await p.start(agent)).body.seat.leaseToken;
+    const token = (await p.start(agent)).body.seat.leaseToken!;
     const set = createLocalJWKSet(await jwks());
     const [header, body, signature] = token.split(".");
     const claims = JSON.parse(Buffer.from(body!, "base64url").toString());
