@@ -102,7 +102,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -171,7 +177,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -193,7 +205,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -215,7 +233,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -282,6 +306,7 @@ export interface paths {
                                 role: "admin" | "manager" | "agent";
                                 seats: {
                                     product: string;
+                                    /** @description manual, csv or scim-group */
                                     source: string;
                                     /** @enum {string} */
                                     type: "named" | "concurrent";
@@ -316,7 +341,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -338,7 +369,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -360,7 +397,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -382,7 +425,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -433,7 +482,8 @@ export interface paths {
                                 actor: {
                                     id: string | null;
                                     name: string | null;
-                                    type: string;
+                                    /** @enum {string} */
+                                    type: "user" | "operator" | "scim" | "system";
                                 };
                                 /** Format: date-time */
                                 at: string;
@@ -464,7 +514,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -486,7 +542,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -508,7 +570,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -595,7 +663,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -617,7 +691,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -639,7 +719,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -695,7 +781,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -759,6 +851,7 @@ export interface paths {
                                     at: string;
                                     /** @enum {string} */
                                     code: "NO_NAMED_SEAT_AVAILABLE" | "NO_SUBSCRIPTION";
+                                    /** @description the seat the member got instead (concurrent when no named seat was left), or none */
                                     granted: ("named" | "concurrent") | null;
                                     product: string;
                                     user: {
@@ -786,7 +879,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -808,7 +907,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -830,7 +935,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -905,6 +1016,7 @@ export interface paths {
                                 at: string;
                                 /** @enum {string} */
                                 code: "NO_NAMED_SEAT_AVAILABLE" | "NO_SUBSCRIPTION";
+                                /** @description the seat the member got instead (concurrent when no named seat was left), or none */
                                 granted: ("named" | "concurrent") | null;
                                 product: string;
                                 user: {
@@ -930,7 +1042,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -952,7 +1070,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -974,7 +1098,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -996,7 +1126,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1018,7 +1154,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1063,7 +1205,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1085,7 +1233,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1107,7 +1261,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1220,7 +1380,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1271,6 +1437,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** Format: date-time */
                             createdAt: string;
                             id: string;
                             message: string | null;
@@ -1297,7 +1464,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1319,7 +1492,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1341,7 +1520,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1363,7 +1548,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1432,7 +1623,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1494,6 +1691,7 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             endedAt?: string;
+                            endReason?: string | null;
                             id: string;
                             /** @enum {string} */
                             mode?: "attended" | "unattended";
@@ -1527,7 +1725,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1549,7 +1753,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1571,7 +1781,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1593,7 +1809,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1615,7 +1837,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1676,6 +1904,7 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             endedAt?: string;
+                            endReason?: string | null;
                             id: string;
                             /** @enum {string} */
                             mode?: "attended" | "unattended";
@@ -1709,7 +1938,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1731,7 +1966,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1753,7 +1994,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1775,7 +2022,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1827,6 +2080,7 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             endedAt?: string;
+                            endReason?: string | null;
                             id: string;
                             /** @enum {string} */
                             mode?: "attended" | "unattended";
@@ -1860,7 +2114,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1882,7 +2142,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1904,7 +2170,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1972,7 +2244,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -1994,7 +2272,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2052,7 +2336,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2074,7 +2364,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2096,7 +2392,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2118,7 +2420,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2193,7 +2501,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2215,7 +2529,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2237,7 +2557,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2307,7 +2633,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2329,7 +2661,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2351,7 +2689,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2390,6 +2734,7 @@ export interface paths {
                             createdAt: string;
                             id: string;
                             name: string;
+                            /** @description shown only in this answer */
                             token: string;
                         };
                     };
@@ -2407,7 +2752,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2429,7 +2780,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2451,7 +2808,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2511,7 +2874,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2533,7 +2902,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2555,7 +2930,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2609,8 +2990,10 @@ export interface paths {
                                     /** Format: date-time */
                                     createdAt: string;
                                     id: string;
-                                    mode?: string;
-                                    platform?: string;
+                                    /** @enum {string} */
+                                    mode?: "attended" | "unattended";
+                                    /** @enum {string} */
+                                    platform?: "windows" | "mac" | "ios" | "android";
                                     /** @enum {string} */
                                     state: "pending" | "active";
                                 }[];
@@ -2642,7 +3025,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2664,7 +3053,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2686,7 +3081,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2708,7 +3109,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2778,7 +3185,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2800,7 +3213,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2822,7 +3241,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2893,7 +3318,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2915,7 +3346,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -2997,7 +3434,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3019,7 +3462,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3041,7 +3490,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3063,7 +3518,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3085,7 +3546,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3133,6 +3600,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** Format: date-time */
                             from: string;
                             items: {
                                 occupiedMax: number;
@@ -3146,6 +3614,7 @@ export interface paths {
                             }[];
                             product: string;
                             step: number;
+                            /** Format: date-time */
                             to: string;
                         };
                     };
@@ -3163,7 +3632,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3185,7 +3660,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3207,7 +3688,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3229,7 +3716,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3251,7 +3744,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3318,6 +3817,7 @@ export interface paths {
                                 role: "admin" | "manager" | "agent";
                                 seats: {
                                     product: string;
+                                    /** @description manual, csv or scim-group */
                                     source: string;
                                     /** @enum {string} */
                                     type: "named" | "concurrent";
@@ -3344,7 +3844,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3366,7 +3872,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3388,7 +3900,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3410,7 +3928,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3467,6 +3991,7 @@ export interface paths {
                             role: "admin" | "manager" | "agent";
                             seats: {
                                 product: string;
+                                /** @description manual, csv or scim-group */
                                 source: string;
                                 /** @enum {string} */
                                 type: "named" | "concurrent";
@@ -3491,7 +4016,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3513,7 +4044,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3535,7 +4072,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3557,7 +4100,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3616,6 +4165,7 @@ export interface paths {
                             role: "admin" | "manager" | "agent";
                             seats: {
                                 product: string;
+                                /** @description manual, csv or scim-group */
                                 source: string;
                                 /** @enum {string} */
                                 type: "named" | "concurrent";
@@ -3640,7 +4190,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3662,7 +4218,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3684,7 +4246,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3730,7 +4298,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3752,7 +4326,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3774,7 +4354,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3796,7 +4382,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3858,6 +4450,7 @@ export interface paths {
                             role: "admin" | "manager" | "agent";
                             seats: {
                                 product: string;
+                                /** @description manual, csv or scim-group */
                                 source: string;
                                 /** @enum {string} */
                                 type: "named" | "concurrent";
@@ -3882,7 +4475,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3904,7 +4503,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3926,7 +4531,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3948,7 +4559,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -3970,7 +4587,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4035,6 +4658,7 @@ export interface paths {
                             role: "admin" | "manager" | "agent";
                             seats: {
                                 product: string;
+                                /** @description manual, csv or scim-group */
                                 source: string;
                                 /** @enum {string} */
                                 type: "named" | "concurrent";
@@ -4059,7 +4683,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4081,7 +4711,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4103,7 +4739,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4125,7 +4767,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4147,7 +4795,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4194,7 +4848,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4216,7 +4876,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4238,7 +4904,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4316,7 +4988,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4338,7 +5016,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4360,7 +5044,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4382,7 +5072,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4404,7 +5100,13 @@ export interface paths {
                                 field: string;
                                 message: string;
                             }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
                             requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
                             status: number;
                             title: string;
                             type: string;
@@ -4516,7 +5218,40 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ready";
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                 };
             };
         };
