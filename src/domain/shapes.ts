@@ -160,6 +160,11 @@ export const Heartbeat = Type.Object({
     expiresAt: Timestamp,
     token: Type.String({ description: "the renewed lease, signed (see seat.leaseToken)" }),
   })),
+  namedSeats: Type.Array(Type.Object({
+    product: Type.String(),
+    expiresAt: Timestamp,
+    token: Type.String({ description: "a named seat's lease token, renewed for leaseTtlSeconds" }),
+  }), { description: "the named seats the agent works on (an open support session): their lease tokens, renewed" }),
   ended: Type.Array(
     Type.Object({
       product: Type.String(),

@@ -161,6 +161,7 @@ export function heartbeatBatch(db: Db) {
     const result = await heartbeatMany(db, unique, new Date());
     return agents.map((a) => ({
       leases: result.leases.filter((l) => l.accountId === a.accountId && l.userId === a.userId),
+      named: result.named.filter((n) => n.accountId === a.accountId && n.userId === a.userId),
       // A report goes to one of the agent's heartbeats only: the first in the batch.
       reports: agents.find((b) => b.accountId === a.accountId && b.userId === a.userId) === a
         ? result.reports.filter((r) => r.accountId === a.accountId && r.userId === a.userId)
@@ -173,7 +174,8 @@ export function heartbeatBatch(db: Db) {
 export async function heartbeat(engine: Engine, principal: UserPrincipal, signer: LeaseSigner): Promise<Heartbeat> {
   const result = await engine.heartbeats.submit({ accountId: principal.accountId, userId: principal.user.id });
   return {
-    leases: await leasesWithTokens(signer, principal, result.leases.map((l) => ({ product: l.product, expiresAt: l.expiresAt.toISOString() }))),
+    leases: await leasesWithTokens(signer, principal, "concurrent", result.leases.map((l) => ({ product: l.product, expiresAt: l.expiresAt.toISOString() }))),
+    namedSeats: await leasesWithTokens(signer, principal, "named", result.named.map((n) => ({ product: n.product, expiresAt: n.until.toISOString() }))),
     ended: result.reports.map((r) => ({
       product: r.product,
       sessionIds: r.sessionIds,

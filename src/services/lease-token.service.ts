@@ -1,6 +1,7 @@
 // Signed lease tokens on the agent app's answers: a support session's seat, and each lease a
 // heartbeat renews. A concurrent seat's token expires with its lease; a named seat has no
-// lease, so its token lasts the account's leaseTtlSeconds from when it is issued.
+// lease, so its token lasts the account's leaseTtlSeconds from when it is issued, and each
+// heartbeat renews it while the agent has an open session of the product.
 import type { Db } from "../store/database.js";
 import { findAccount } from "../store/account.repository.js";
 import type { UserPrincipal } from "./context.js";
@@ -24,13 +25,13 @@ export async function withLeaseToken(db: Db, signer: LeaseSigner, principal: Use
   return { ...session, seat: { ...session.seat, leaseToken } };
 }
 
-/** Each renewed lease of a heartbeat's answer, with its token. */
-export async function leasesWithTokens<L extends { product: string; expiresAt: string }>(signer: LeaseSigner, principal: UserPrincipal, leases: L[]): Promise<(L & { token: string })[]> {
+/** Each lease of a heartbeat's answer, with its token (a named seat's lasts leaseTtlSeconds from this heartbeat). */
+export async function leasesWithTokens<L extends { product: string; expiresAt: string }>(signer: LeaseSigner, principal: UserPrincipal, seat: "named" | "concurrent", leases: L[]): Promise<(L & { token: string })[]> {
   const now = new Date();
   return Promise.all(
     leases.map(async (l) => ({
       ...l,
-      token: await signer.sign({ accountId: principal.accountId, userId: principal.user.id, product: l.product, seat: "concurrent", expiresAt: new Date(l.expiresAt) }, now),
+      token: await signer.sign({ accountId: principal.accountId, userId: principal.user.id, product: l.product, seat, expiresAt: new Date(l.expiresAt) }, now),
     })),
   );
 }

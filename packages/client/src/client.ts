@@ -318,10 +318,10 @@ export class SeatkeeperClient {
       this.heartbeatFailures = 0;
       for (const e of beat.ended) this.adminEnded({ product: e.product, sessionIds: e.sessionIds, by: e.by, reason: e.reason });
       const renewed = new Set(beat.leases.map((l) => l.product));
-      for (const l of beat.leases) this.leases.set(l.product, { token: l.token, expiresAt: new Date(l.expiresAt), learntAt: sentAt });
+      for (const l of [...beat.leases, ...beat.namedSeats]) this.leases.set(l.product, { token: l.token, expiresAt: new Date(l.expiresAt), learntAt: sentAt });
       for (const [product, held] of this.leases) {
-        // A named seat's lease is not renewed by heartbeats: it lasts until it ends. A seat
-        // taken while this heartbeat was on its way is not in its answer.
+        // A named seat is never lost for want of a heartbeat (its token is renewed while it has
+        // an open session). A seat taken while this heartbeat was on its way is not in its answer.
         if (!renewed.has(product) && held.learntAt < sentAt && decodeClaims(held.token)?.seat === "concurrent") this.loseLease(product, "expired");
       }
       // Counted from when this one was sent, so that the answer's latency does not make the beat drift.

@@ -1364,6 +1364,14 @@ export interface paths {
                                 /** @description the renewed lease, signed (see seat.leaseToken) */
                                 token: string;
                             }[];
+                            /** @description the named seats the agent works on (an open support session): their lease tokens, renewed */
+                            namedSeats: {
+                                /** Format: date-time */
+                                expiresAt: string;
+                                product: string;
+                                /** @description a named seat's lease token, renewed for leaseTtlSeconds */
+                                token: string;
+                            }[];
                         };
                     };
                 };

@@ -39,7 +39,15 @@ eachBackend("lease tokens and JWKS", ({ t }) => {
     assert.equal(namedLease.payload.seat, "named");
     assert.ok(namedLease.payload.exp! - Date.now() / 1000 > 55 && namedLease.payload.exp! - Date.now() / 1000 <= 60, "a named seat's token lasts leaseTtlSeconds");
 
+    const namedBeat = await t().call("POST", "/api/v1/me/heartbeat", { token: named.token });
+    assert.deepEqual(namedBeat.body.leases, [], "a named seat has no lease to renew");
+    assert.equal(namedBeat.body.namedSeats.length, 1);
+    const namedRenewed = await jwtVerify(namedBeat.body.namedSeats[0]!.token, set);
+    assert.deepEqual({ seat: namedRenewed.payload.seat, product: namedRenewed.payload.product }, { seat: "named", product: p.product.slug });
+    assert.ok(namedRenewed.payload.exp! >= namedLease.payload.exp!, "its token is renewed by heartbeats");
+
     const hb = await t().call("POST", "/api/v1/me/heartbeat", { token: shared.token });
+    assert.deepEqual(hb.body.namedSeats, []);
     assert.equal(hb.body.leases.length, 1);
     const renewed = await jwtVerify(hb.body.leases[0].token, set);
     assert.equal(renewed.payload.exp, Math.floor(Date.parse(hb.body.leases[0].expiresAt) / 1000));
