@@ -126,7 +126,13 @@ export const SupportSession = Type.Object({
   product: Type.String(),
   state: StringEnum(["pending", "active", "ended"]),
   supportKey: Type.String({ description: "nine digits the customer types in" }),
-  seat: Type.Object({ type: SeatType, leaseExpiresAt: Nullable(Timestamp) }),
+  seat: Type.Object({
+    type: SeatType,
+    leaseExpiresAt: Nullable(Timestamp),
+    leaseToken: Type.Optional(Type.String({
+      description: "while the session holds its seat: a JWT signed with Ed25519 that an app verifies offline against /.well-known/jwks.json (claims iss, sub, acct, product, seat, iat, exp); a concurrent seat's expires with its lease, a named seat's after the account's leaseTtlSeconds",
+    })),
+  }),
   mode: Type.Optional(SessionMode),
   platform: Type.Optional(Platform),
   createdAt: Timestamp,
@@ -149,7 +155,16 @@ export const MySeats = Type.Object({ items: Type.Array(MySeat) });
 export type MySeats = Static<typeof MySeats>;
 
 export const Heartbeat = Type.Object({
-  leases: Type.Array(Type.Object({ product: Type.String(), expiresAt: Timestamp })),
+  leases: Type.Array(Type.Object({
+    product: Type.String(),
+    expiresAt: Timestamp,
+    token: Type.String({ description: "the renewed lease, signed (see seat.leaseToken)" }),
+  })),
+  namedSeats: Type.Array(Type.Object({
+    product: Type.String(),
+    expiresAt: Timestamp,
+    token: Type.String({ description: "a named seat's lease token, renewed for leaseTtlSeconds" }),
+  }), { description: "the named seats the agent works on (an open support session): their lease tokens, renewed" }),
   ended: Type.Array(
     Type.Object({
       product: Type.String(),

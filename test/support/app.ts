@@ -16,6 +16,8 @@ import type {
 import { openTestDatabase, type Backend, type TestDatabase } from "./backends.js";
 
 export const OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
+/** Encrypts the test databases' lease signing keys (no key file in the working directory). */
+export const LEASE_KEY_SECRET = "test-lease-key-secret-0123456789abcdef";
 /** scrypt of TEST_PASSWORD, computed once: hashing per fixture user would dominate test time. */
 export const TEST_PASSWORD = "correct horse battery";
 export const TEST_PASSWORD_HASH =
@@ -120,7 +122,7 @@ export interface TestApp {
   token(accountId: string, userId: string, app?: "desktop" | "mobile" | null): Promise<string>;
   subscribe(account: TestAccount, slug: string, named: number, concurrent: number): Promise<void>;
   grant(account: TestAccount, userId: string, slug: string, type: "named" | "concurrent"): Promise<void>;
-  /** Listens on a free loopback port (for streams and other processes); returns the base URL. */
+  /** Listens on a free loopback port (for streams and other processes), once; returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -131,7 +133,7 @@ export function uniqueSlug(prefix = "prod"): string {
 
 export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase(backend);
-  const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: "silent", ...env });
+  const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, SEATKEEPER_LEASE_KEY_SECRET: LEASE_KEY_SECRET, LOG_LEVEL: "silent", ...env });
   const app = await buildApp({ config, database, logger: false, checkResponses: true });
   const db = database.db;
 
@@ -198,7 +200,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
       if (r.status !== 200) throw new Error(`grant: ${r.status} ${JSON.stringify(r.body)}`);
     },
     async listen() {
-      await app.listen({ port: 0, host: "127.0.0.1" });
+      if (!app.server.listening) await app.listen({ port: 0, host: "127.0.0.1" });
       const address = app.server.address() as { port: number };
       return `http://127.0.0.1:${address.port}`;
     },
