@@ -31,6 +31,8 @@ export interface UserTable {
   /** The SCIM userName once SCIM wrote the user; until then the email is its userName. */
   user_name: Generated<string | null>;
   name: string;
+  /** The name as the users list sorts it: accents stripped, lower-cased (generated). */
+  sort_name: Generated<string>;
   role: "admin" | "manager" | "agent";
   privileges: ColumnType<string[], string[], string[]>;
   billing_contact: boolean;

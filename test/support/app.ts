@@ -10,8 +10,8 @@ import { insertToken } from "../../src/store/token.repository.js";
 import { insertUser } from "../../src/store/user.repository.js";
 import type { Role } from "../../src/domain/access.js";
 import type {
-  Account, AuditEntry, EndedSharedSessions, Group, Heartbeat, ImportResult, MySeats, NewAccount, NewReleaseRequest, NewScimToken, Page,
-  Problem, Product, ReleaseRequest, ScimToken, SharedSession, SignIn, Subscription, SubscriptionLine, SupportSession, Usage, User,
+  Account, AuditEntry, BulkSeatResult, EndedSharedSessions, Group, Heartbeat, ImportResult, MySeats, NewAccount, NewReleaseRequest, NewScimToken, Page,
+  Problem, Product, ReleaseRequest, ScimToken, SharedSession, SignIn, Subscription, SubscriptionLine, SupportSession, Usage, User, UserActivity, UserCount,
 } from "../../src/domain/shapes.js";
 import { openTestDatabase, type Backend, type TestDatabase } from "./backends.js";
 
@@ -40,6 +40,8 @@ type ShapeOf<M extends Method, P extends string> =
     P extends "/healthz" ? { status: "ok" }
     : P extends "/api/v1/products" ? Answer<Page<Product>>
     : P extends "/api/v1/users" ? Answer<Page<User>>
+    : P extends `/api/v1/users/count${string}` ? Answer<UserCount>
+    : P extends `/api/v1/users/${string}/activity` ? Answer<UserActivity>
     : P extends `/api/v1/users/${string}` ? Answer<User>
     : P extends "/api/v1/account" ? Answer<Account>
     : P extends "/api/v1/subscription" ? Answer<Subscription>
@@ -58,6 +60,7 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends "/api/v1/auth/login" ? Answer<SignIn>
     : P extends "/api/v1/users/import" ? Answer<ImportResult>
     : P extends "/api/v1/users" ? Answer<User>
+    : P extends `/api/v1/users/seats/${string}/revoke` ? Answer<BulkSeatResult>
     : P extends `/api/v1/me/sessions${string}` ? Answer<SupportSession>
     : P extends "/api/v1/me/heartbeat" ? Answer<Heartbeat>
     : P extends "/api/v1/me/release-requests" ? Answer<NewReleaseRequest>
@@ -71,7 +74,8 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends `/api/v1/${string}` ? Answer<object>
     : unknown)
   : M extends "PUT" ? (
-    P extends `/api/v1/users/${string}/seats/${string}` ? Answer<User>
+    P extends `/api/v1/users/seats/${string}` ? Answer<BulkSeatResult>
+    : P extends `/api/v1/users/${string}/seats/${string}` ? Answer<User>
     : P extends `/api/v1/subscription/${string}` ? Answer<SubscriptionLine>
     : P extends `/api/v1/groups/${string}/seat` ? Answer<Group>
     : P extends `/api/v1/${string}` ? Answer<object>
