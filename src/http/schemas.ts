@@ -85,3 +85,21 @@ export function problems(...statuses: number[]): Record<number, typeof Problem> 
 }
 
 export const NoContent = Type.Null({ description: "No Content" });
+
+/** Extension: a release request as its agent sees it, with how it closed (GET /me/release-requests). */
+export const ReleaseOutcome = StringEnum(["seat_granted", "gave_up", "dismissed", "resolved"], {
+  description: "seat_granted: the agent got a seat; gave_up: its queue place lapsed or its seat went; dismissed / resolved: by an admin, with a note",
+});
+
+export const ClosedReleaseRequest = Type.Object({
+  id: Type.String(),
+  product: Type.String(),
+  productName: Type.String(),
+  message: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+  status: StringEnum(["open", "closed"]),
+  closedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  outcome: Type.Union([ReleaseOutcome, Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()], { description: "the admin's note to the agent" }),
+  closedBy: Type.Union([Type.String(), Type.Null()], { description: "the name of the admin who closed it" }),
+});

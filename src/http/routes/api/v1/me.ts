@@ -1,11 +1,11 @@
 // The agent app's API: seats, support sessions, waiting, heartbeats, release requests, events.
 import { Type } from "typebox";
 import {
-  connectSession, createReleaseRequest, endSession, heartbeat, MAX_WAIT_SECONDS, mySeats, startSession,
+  connectSession, createReleaseRequest, endSession, heartbeat, MAX_WAIT_SECONDS, myReleaseRequests, mySeats, startSession,
 } from "../../../../services/agent-session.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
-import { IdParam, SeatType, SignInEmail, Slug, StringEnum, problems } from "../../../schemas.js";
+import { ClosedReleaseRequest, IdParam, SeatType, SignInEmail, Slug, StringEnum, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const SupportSession = Type.Object({
@@ -124,11 +124,21 @@ export function register(app: App, { engine }: RouteDeps): void {
     handler: async (request, reply) => reply.code(201).send(await createReleaseRequest(engine, userOf(request), request.body.product, request.body.message)),
   });
 
+  app.get("/api/v1/me/release-requests", {
+    config: agent,
+    schema: {
+      tags: ["agent app"],
+      summary: "Extension: the agent's release requests — open ones, and those of the last 7 days with how they closed and the admin's note",
+      response: { 200: Type.Object({ items: Type.Array(ClosedReleaseRequest) }), ...problems(401) },
+    },
+    handler: async (request) => myReleaseRequests(engine.db, userOf(request)),
+  });
+
   app.get("/api/v1/me/events", {
     config: agent,
     schema: {
       tags: ["agent app"],
-      summary: "Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked",
+      summary: "Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked, release_request.closed (extension: {product, requestId, outcome, note, by})",
       produces: ["text/event-stream"],
     },
     handler: async (request, reply) => streamAgentEvents(engine, userOf(request), request, reply),

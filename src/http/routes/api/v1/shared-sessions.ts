@@ -1,9 +1,9 @@
 import { Type } from "typebox";
-import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } from "../../../../services/shared-session.service.js";
-import { usageCsv, usageSeries } from "../../../../services/usage.service.js";
+import { closeReleaseRequestByAdmin, endSharedSessionsByAdmin, listQueue, listReleaseRequests, listSharedSessions } from "../../../../services/shared-session.service.js";
+import { usageCsv, usageSeries, usageShortages } from "../../../../services/usage.service.js";
 import { DomainError } from "../../../../domain/errors.js";
 import { userOf } from "../../../plugins/auth.js";
-import { PageQuery, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
+import { ClosedReleaseRequest, IdParam, PageQuery, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const SharedSession = Type.Object({
@@ -13,6 +13,12 @@ const SharedSession = Type.Object({
   state: StringEnum(["pending", "active"]),
   since: Type.String({ format: "date-time" }),
   leaseExpiresAt: Type.String({ format: "date-time" }),
+  lastHeartbeatAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], {
+    description: "extension: the agent app's last heartbeat; null when none came since the session began",
+  }),
+  idleSince: Type.Union([Type.String({ format: "date-time" }), Type.Null()], {
+    description: "extension: since when no support session of it is connected (its last connection ended, else since it began); null while one is connected",
+  }),
   sessions: Type.Array(
     Type.Object({
       id: Type.String(),
@@ -31,6 +37,26 @@ const ReleaseRequest = Type.Object({
   user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
   message: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: "date-time" }),
+});
+
+const QueuePlace = Type.Object({
+  product: Type.String(),
+  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
+  state: StringEnum(["waiting", "reserved"], { description: "waiting for a seat, or a freed seat is kept for the agent until reservedUntil" }),
+  position: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: "1 = served next; null when reserved" }),
+  since: Type.String({ format: "date-time", description: "when the agent joined the queue" }),
+  reservedUntil: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  waitingRequest: Type.Boolean({ description: "a waiting POST /me/sessions of the agent is open (it is served the moment a seat frees)" }),
+});
+
+const Shortage = Type.Object({
+  start: Type.String({ format: "date-time" }),
+  end: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "null while it lasts" }),
+  durationSeconds: Type.Integer(),
+  total: Type.Integer({ description: "the licensed concurrent seats when it began" }),
+  refusals: Type.Integer({ description: "starts refused meanwhile (ALL_SHARED_SEATS_IN_USE)" }),
+  waits: Type.Integer({ description: "agents admitted after waiting" }),
+  waitMaxSeconds: Type.Union([Type.Integer(), Type.Null()]),
 });
 
 const UsagePoint = Type.Object({
@@ -80,6 +106,48 @@ export function register(app: App, { db, engine }: RouteDeps): void {
       response: { 200: page(ReleaseRequest), ...problems(400, 401, 403) },
     },
     handler: async (request) => listReleaseRequests(db, userOf(request), request.query),
+  });
+
+  app.post("/api/v1/release-requests/:id/close", {
+    config: manageSeats,
+    schema: {
+      tags: ["shared sessions"],
+      summary: "Extension: dismiss a release request, or mark it resolved, with a note the agent sees",
+      description:
+        "Closes an open request; the agent reads the outcome and note in GET /api/v1/me/release-requests and gets a `release_request.closed` event. " +
+        "Requests also close by themselves when their agent gets a seat (`seat_granted`) or gives up (`gave_up`: its queue place lapsed, or its seat or account went). " +
+        "An unknown, closed or other account's request → 404.",
+      params: Type.Object({ id: IdParam }),
+      body: Type.Object(
+        { outcome: StringEnum(["dismissed", "resolved"]), note: Type.Optional(Type.String({ maxLength: 500 })) },
+        { additionalProperties: false },
+      ),
+      response: { 200: ClosedReleaseRequest, ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => closeReleaseRequestByAdmin(db, userOf(request), request.params.id, request.body.outcome, request.body.note),
+  });
+
+  app.get("/api/v1/queue", {
+    config: manageSeats,
+    schema: {
+      tags: ["shared sessions"],
+      summary: "Extension: the agents waiting for a concurrent seat, per product in queue order, and the seats reserved for someone",
+      querystring: Type.Object({ product: Type.Optional(Slug) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(QueuePlace) }), ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => listQueue(db, userOf(request), request.query),
+  });
+
+  app.get("/api/v1/usage/shortages", {
+    config: { access: { auth: "user", staff: true } },
+    schema: {
+      tags: ["usage"],
+      summary: "Extension: when every concurrent seat was in use (S11), oldest first, with refusals and waits",
+      description: "Default window: the last hour. A period still running has `end: null`.",
+      querystring: Type.Object({ product: Slug, from: Type.Optional(Timestamp), to: Type.Optional(Timestamp) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ product: Type.String(), from: Type.String(), to: Type.String(), items: Type.Array(Shortage) }), ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => usageShortages(db, userOf(request), request.query),
   });
 
   app.get("/api/v1/usage", {
