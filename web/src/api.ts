@@ -48,6 +48,10 @@ export interface SharedSession {
   user: { id: string; name: string; email: string };
   state: "pending" | "active";
   since: string;
+  /** The agent app's last heartbeat; null when none came since the session began. */
+  lastHeartbeatAt?: string | null;
+  /** Since when nothing of it is connected; null while a support session is. */
+  idleSince?: string | null;
   sessions: { id: string; state: string; mode?: string; platform?: string; createdAt: string }[];
 }
 
@@ -58,6 +62,32 @@ export interface ReleaseRequest {
   user: { id: string; name: string; email: string };
   message?: string | null;
   createdAt: string;
+}
+
+// Queue, release request outcomes and shortages (extensions of the API).
+
+/** A queue place: an agent waiting for a concurrent seat (holds none), or one a freed seat is kept for. */
+export interface QueuePlace {
+  product: string;
+  user: { id: string; name: string; email: string | null };
+  state: "waiting" | "reserved";
+  position: number | null;
+  since: string;
+  reservedUntil: string | null;
+  waitingRequest: boolean;
+}
+
+export type ReleaseOutcome = "seat_granted" | "gave_up" | "dismissed" | "resolved";
+
+/** When every concurrent seat of a product was in use. */
+export interface Shortage {
+  start: string;
+  end: string | null;
+  durationSeconds: number;
+  total: number;
+  refusals: number;
+  waits: number;
+  waitMaxSeconds: number | null;
 }
 
 export interface UsagePoint {

@@ -187,30 +187,23 @@ const en = {
   platforms: { windows: "Windows", mac: "Mac", ios: "iOS", android: "Android" } as Record<string, string>,
   modes: { attended: "attended", unattended: "unattended" } as Record<string, string>,
   sessionsCount: (n: number) => (n === 1 ? "1 support session" : `${n} support sessions`),
-  endSession: "End session",
   endConfirmTitle: (n: number) => (n === 1 ? "End 1 shared session?" : `End ${n} shared sessions?`),
-  endConfirmBody: (names: string) =>
-    `The seats held by ${names} are freed at once and their support sessions end. They will not be able to take a seat of that product again for a short while.`,
   ended: (n: number) => (n === 1 ? "1 shared session ended. Its seat is free." : `${n} shared sessions ended. Their seats are free.`),
   endNotFound: (n: number) => `${n} had already ended.`,
   sessionsEmpty: "No shared sessions right now",
   sessionsEmptyHint: "A concurrent seat is taken when an agent starts a support session, and freed when the last one ends.",
   allProducts: "All products",
   occupiedOf: (o: number, t: number) => `${o} of ${t} seats occupied`,
-  waitingCount: (n: number) => `${n} waiting`,
+  waitingCount: (n: number) => `${n} in the queue`,
   releaseRequests: "Release requests",
-  releaseSub: "Agents waiting for a seat asked you to free one that is not really in use. The sessions pending longest are the likeliest to be idle.",
+  releaseSub: "Agents waiting for a seat asked you to free one that is not really in use. The sessions with no customer connected for longest are the likeliest to be idle.",
   releaseEmpty: "No open requests from agents.",
-  selectLongestPending: "Select this session",
-  selectLongestPendingFor: (product: string) => `Select the longest pending session of ${product}`,
-  noPendingToPick: "No pending session of this product to pick.",
-  longestPendingIs: (name: string, since: string) => `Pending longest: ${name} (${since})`,
   needSeatsManageSessions: "You need the “Manage seats” privilege to see and end shared sessions. Ask an admin of your account.",
   selectSession: (name: string) => `Select the session of ${name}`,
   selectAllSessions: "Select all sessions",
   live: "Live",
   liveHelp: "Refreshes every few seconds",
-  pendingLongest: "Longest pending",
+  pendingLongest: "Pending longest",
   namesAnd: (names: string[], more: number) => {
     if (more > 0) return `${names.join(", ")} and ${more} more`;
     return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names.join("");
@@ -344,6 +337,46 @@ const en = {
   colName: "Name",
   colLastUsed: "Last used",
   never: "Never",
+
+  // ----- Board: shared sessions, release requests, the queue -----
+  endSessions: (n: number) => (n <= 1 ? "End session" : `End ${n} sessions`),
+  endConfirmFreed: (n: number, names: string) =>
+    n === 1 ? `The seat held by ${names} is freed at once and their support sessions end.` : `The seats held by ${names} are freed at once and their support sessions end.`,
+  endCooldown: (n: number, products: string, duration: string | null) =>
+    duration === null
+      ? n === 1 ? `The agent may take a seat of ${products} again at once.` : `The agents may take a seat of ${products} again at once.`
+      : n === 1 ? `The agent cannot take a seat of ${products} for ${duration}.` : `These agents cannot take a seat of ${products} for ${duration}.`,
+  endReason: "Reason (optional)",
+  endReasonPlaceholder: "e.g. Idle for 30 minutes",
+  endReasonHelp: "The agent's app shows it with the end of the session.",
+  searchAgents: "Search by agent",
+  sessionsNoMatch: (q: string) => `No shared session of an agent matching “${q}”`,
+  colLastHeard: "Last heartbeat",
+  noHeartbeat: "None yet",
+  idleFor: (d: string) => `No customer for ${d}`,
+  requesterQueued: (position: number) => `In the queue: position ${position}`,
+  requesterReserved: (time: string) => `A seat is reserved for them until ${time}`,
+  requesterNotQueued: "Not in the queue",
+  sessionNamedInNote: (name: string, product: string) => `The note names ${name} (${product}).`,
+  sessionIdlest: (name: string, d: string) => `Idle longest: ${name}, no customer for ${d}.`,
+  noPendingToPick: "No session of this product to pick.",
+  selectSessionOf: (name: string) => `Select ${name}'s session`,
+  resolveRequest: "Mark resolved",
+  dismissRequest: "Dismiss",
+  closeRequestTitle: (outcome: "dismissed" | "resolved", name: string) =>
+    outcome === "dismissed" ? `Dismiss ${name}'s request?` : `Mark ${name}'s request resolved?`,
+  closeRequestBody: (outcome: "dismissed" | "resolved", name: string, product: string) =>
+    outcome === "dismissed"
+      ? `${name} asked for a seat of ${product} to be freed. Their app shows that you dismissed it, with your note.`
+      : `${name} asked for a seat of ${product} to be freed. Their app shows that it is resolved, with your note.`,
+  requestNote: "Note to the agent (optional)",
+  requestClosed: (outcome: "dismissed" | "resolved", name: string) => (outcome === "dismissed" ? `${name}'s request dismissed.` : `${name}'s request marked resolved.`),
+  queueTitle: "Queue",
+  queueSub: "Agents waiting for a seat hold none. The first in line gets the next seat freed; it is reserved for them if their app is not waiting right then.",
+  queueEmpty: "Nobody is waiting for a seat.",
+  queueOf: (product: string) => `Queue of ${product}`,
+  reservedFor: (name: string, time: string) => `Reserved for ${name} until ${time}`,
+  waitingPosition: (position: number, since: string) => `Position ${position}, waiting since ${since}`,
 };
 
 export type Messages = typeof en;
@@ -520,36 +553,29 @@ const fr: Messages = {
   colProduct: "Produit",
   colState: "État",
   colSince: "Depuis",
-  statePending: "En attente",
+  statePending: "Non connectée",
   stateActive: "Active",
   pendingHint: "Clé d'assistance générée, aucun client connecté pour l'instant",
   platforms: { windows: "Windows", mac: "Mac", ios: "iOS", android: "Android" },
   modes: { attended: "avec surveillance", unattended: "sans surveillance" },
   sessionsCount: (n) => (n === 1 ? "1 session d'assistance" : `${n} sessions d'assistance`),
-  endSession: "Mettre fin à la session",
   endConfirmTitle: (n) => (n === 1 ? "Mettre fin à 1 session partagée ?" : `Mettre fin à ${n} sessions partagées ?`),
-  endConfirmBody: (names) =>
-    `Les postes occupés par ${names} sont libérés immédiatement et leurs sessions d'assistance prennent fin. Ils ne pourront pas reprendre un poste de ce produit avant un court délai.`,
   ended: (n) => (n === 1 ? "1 session partagée terminée. Son poste est libre." : `${n} sessions partagées terminées. Leurs postes sont libres.`),
   endNotFound: (n) => `${n} étai(en)t déjà terminée(s).`,
   sessionsEmpty: "Aucune session partagée en ce moment",
   sessionsEmptyHint: "Un poste simultané est occupé quand un agent démarre une session d'assistance, et libéré quand la dernière se termine.",
   allProducts: "Tous les produits",
   occupiedOf: (o, t) => `${o} postes occupés sur ${t}`,
-  waitingCount: (n) => `${n} en attente`,
+  waitingCount: (n) => `${n} dans la file d'attente`,
   releaseRequests: "Demandes de libération",
-  releaseSub: "Des agents qui attendent un poste vous demandent d'en libérer un qui n'est pas vraiment utilisé. Les sessions en attente depuis le plus longtemps sont les plus susceptibles d'être inactives.",
+  releaseSub: "Des agents qui attendent un poste vous demandent d'en libérer un qui n'est pas vraiment utilisé. Les sessions sans client connecté depuis le plus longtemps sont les plus susceptibles d'être inactives.",
   releaseEmpty: "Aucune demande en cours.",
-  selectLongestPending: "Sélectionner cette session",
-  selectLongestPendingFor: (product) => `Sélectionner la session en attente la plus ancienne de ${product}`,
-  noPendingToPick: "Aucune session en attente de ce produit.",
-  longestPendingIs: (name, since) => `En attente depuis le plus longtemps : ${name} (${since})`,
   needSeatsManageSessions: "Il vous faut le privilège « Gérer les postes » pour voir les sessions partagées et y mettre fin. Demandez-le à un administrateur de votre compte.",
   selectSession: (name) => `Sélectionner la session de ${name}`,
   selectAllSessions: "Sélectionner toutes les sessions",
   live: "En direct",
   liveHelp: "Actualisé toutes les quelques secondes",
-  pendingLongest: "En attente depuis le plus longtemps",
+  pendingLongest: "Non connectée depuis le plus longtemps",
   namesAnd: (names, more) => {
     if (more > 0) return `${names.join(", ")} et ${more} autre${more > 1 ? "s" : ""}`;
     return names.length > 1 ? `${names.slice(0, -1).join(", ")} et ${names[names.length - 1]}` : names.join("");
@@ -570,7 +596,7 @@ const fr: Messages = {
   notBillingContact: "Seul le contact de facturation du compte peut modifier les licences. Adressez-vous à lui si vous avez besoin de plus de postes.",
   licensesOf: (product) => `Licences de ${product}`,
   updateLicenses: "Mettre à jour les licences",
-  licensesHelp: "Ajouter des postes simultanés admet aussitôt les agents en attente. Descendre sous le nombre de postes occupés n'interrompt personne.",
+  licensesHelp: "Ajouter des postes simultanés sert aussitôt les agents de la file d'attente. Descendre sous le nombre de postes occupés n'interrompt personne.",
   licensesSaved: (product) => `Licences de ${product} mises à jour.`,
   usage: "Utilisation",
   usageOf: (product) => `Utilisation de ${product}`,
@@ -650,7 +676,7 @@ const fr: Messages = {
   seatTimeouts: "Délais des postes",
   leaseTtl: "Expiration du bail",
   leaseTtlHelp: "Durée pendant laquelle un poste partagé reste attribué sans signal de l'app d'agent. De 5 à 3 600 secondes.",
-  pendingTimeout: "Expiration des sessions en attente",
+  pendingTimeout: "Expiration des sessions non connectées",
   pendingTimeoutHelp: "Une session d'assistance qui n'est pas connectée à un client dans ce délai prend fin. De 5 à 86 400 secondes.",
   cooldown: "Délai après une fin de session par un administrateur",
   cooldownHelp: "Pendant ce délai, l'agent ne peut pas reprendre un poste de ce produit. De 0 à 3 600 secondes.",
@@ -679,6 +705,45 @@ const fr: Messages = {
   colName: "Nom",
   colLastUsed: "Dernière utilisation",
   never: "Jamais",
+
+  // ----- Board: shared sessions, release requests, the queue -----
+  endSessions: (n) => (n <= 1 ? "Mettre fin à la session" : `Mettre fin à ${n} sessions`),
+  endConfirmFreed: (n, names) =>
+    n === 1 ? `Le poste occupé par ${names} est libéré immédiatement et ses sessions d'assistance prennent fin.` : `Les postes occupés par ${names} sont libérés immédiatement et leurs sessions d'assistance prennent fin.`,
+  endCooldown: (n, products, duration) =>
+    duration === null
+      ? n === 1 ? `L'agent pourra reprendre un poste de ${products} immédiatement.` : `Les agents pourront reprendre un poste de ${products} immédiatement.`
+      : n === 1 ? `L'agent ne pourra pas reprendre de poste de ${products} pendant ${duration}.` : `Ces agents ne pourront pas reprendre de poste de ${products} pendant ${duration}.`,
+  endReason: "Motif (facultatif)",
+  endReasonPlaceholder: "p. ex. Inactif depuis 30 minutes",
+  endReasonHelp: "L'app de l'agent l'affiche avec la fin de la session.",
+  searchAgents: "Rechercher un agent",
+  sessionsNoMatch: (q) => `Aucune session partagée d'un agent correspondant à « ${q} »`,
+  colLastHeard: "Dernier signal",
+  noHeartbeat: "Aucun pour l'instant",
+  idleFor: (d) => `Aucun client depuis ${d}`,
+  requesterQueued: (position) => `Dans la file d'attente : ${position}${position === 1 ? "er" : "e"}`,
+  requesterReserved: (time) => `Un poste lui est réservé jusqu'à ${time}`,
+  requesterNotQueued: "Pas dans la file d'attente",
+  sessionNamedInNote: (name, product) => `La note cite ${name} (${product}).`,
+  sessionIdlest: (name, d) => `Inactive depuis le plus longtemps : ${name}, aucun client depuis ${d}.`,
+  noPendingToPick: "Aucune session de ce produit à sélectionner.",
+  selectSessionOf: (name) => `Sélectionner la session de ${name}`,
+  resolveRequest: "Marquer comme résolue",
+  dismissRequest: "Refuser",
+  closeRequestTitle: (outcome, name) => (outcome === "dismissed" ? `Refuser la demande de ${name} ?` : `Marquer la demande de ${name} comme résolue ?`),
+  closeRequestBody: (outcome, name, product) =>
+    outcome === "dismissed"
+      ? `${name} a demandé qu'un poste de ${product} soit libéré. Son app indique que vous avez refusé, avec votre note.`
+      : `${name} a demandé qu'un poste de ${product} soit libéré. Son app indique que la demande est résolue, avec votre note.`,
+  requestNote: "Note pour l'agent (facultative)",
+  requestClosed: (outcome, name) => (outcome === "dismissed" ? `Demande de ${name} refusée.` : `Demande de ${name} marquée comme résolue.`),
+  queueTitle: "File d'attente",
+  queueSub: "Les agents en file d'attente n'occupent aucun poste. Le premier obtient le prochain poste libéré ; il lui est réservé si son app n'attend pas à ce moment-là.",
+  queueEmpty: "Personne n'attend de poste.",
+  queueOf: (product) => `File d'attente de ${product}`,
+  reservedFor: (name, time) => `Réservé pour ${name} jusqu'à ${time}`,
+  waitingPosition: (position, since) => `${position}${position === 1 ? "er" : "e"}, en file d'attente ${since}`,
 };
 
 const dictionaries: Record<Lang, Messages> = { en, fr };
@@ -702,6 +767,8 @@ interface I18n {
   /** "Remote Support v5 – Concurrent" */
   seatLabel: (productName: string, type: string) => string;
   formatDateTime: (iso: string) => string;
+  /** "10:42" */
+  formatTime: (iso: string) => string;
   formatRelative: (iso: string, now?: number) => string;
   formatDuration: (seconds: number) => string;
   formatNumber: (n: number) => string;
@@ -720,6 +787,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const t = dictionaries[lang];
     const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+    const time = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
     const relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
     const number = new Intl.NumberFormat(lang);
     return {
@@ -732,6 +800,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       seatLabel: (productName, type) => `${productName} – ${t.seatTypes[type] ?? type}`,
       formatDateTime: (iso) => dateTime.format(new Date(iso)),
+      formatTime: (iso) => time.format(new Date(iso)),
       formatRelative: (iso, now = Date.now()) => {
         const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
         const abs = Math.abs(seconds);
@@ -743,7 +812,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       formatDuration: (seconds) => {
         if (seconds < 60) return `${Math.round(seconds)} s`;
         if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-        return `${(seconds / 3600).toFixed(1)} h`;
+        if (seconds < 86400) {
+          const hours = Math.floor(seconds / 3600);
+          const minutes = Math.round((seconds % 3600) / 60);
+          return minutes === 0 || minutes === 60 ? `${minutes === 60 ? hours + 1 : hours} h` : `${hours} h ${minutes} min`;
+        }
+        const days = Math.round(seconds / 86400);
+        return lang === "fr" ? `${days} j` : `${days} d`;
       },
       formatNumber: (n) => number.format(n),
     };

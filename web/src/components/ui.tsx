@@ -251,8 +251,9 @@ export function Avatar({ name }: { name: string }) {
   let hash = 0;
   for (const c of name) hash = (hash * 31 + c.charCodeAt(0)) | 0;
   const hue = Math.abs(hash) % 360;
+  // 28 % lightness on 92 % keeps every hue at 5.2:1 or more (32 % fell to 4.3:1 on yellows).
   return (
-    <span className="avatar" aria-hidden="true" style={{ background: `hsl(${hue} 45% 92%)`, color: `hsl(${hue} 45% 32%)` }}>
+    <span className="avatar" aria-hidden="true" style={{ background: `hsl(${hue} 45% 92%)`, color: `hsl(${hue} 45% 28%)` }}>
       {initials || "?"}
     </span>
   );

@@ -1,0 +1,181 @@
+// The admin center's daily board in a real browser, at 1440×900 and on a phone: shared
+// sessions with their last heartbeat, the queue and reservations, release requests the
+// admin resolves or dismisses with a note, the end dialog's cooldown and reason, when seats
+// ran out, French wording, and axe-core over every page.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Locator, Page } from "playwright-core";
+import { ApiClient, DEMO_ADMIN, DEMO_PASSWORD, PHONE, browserSuite } from "../support/browser.js";
+import { assertNoAxeViolations } from "../support/axe.js";
+
+const RS5 = "remote-support-v5";
+const WIDE = { width: 1440, height: 900 };
+
+/** Retries `check` until it passes or `timeoutMs` ends; then throws its last failure. */
+async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function bodyRows(table: Locator): Promise<Locator[]> {
+  return table.locator("tbody").getByRole("row").all();
+}
+
+const agentEmail = (i: number) => `agent${i}@demo.seatkeeper.test`;
+
+describe("admin center board (browser)", () => {
+  const agents = new Map<number, { api: ApiClient; sessionId?: string }>();
+  // Ten agents hold the ten seats of Remote Support v5 (agent 3 connected); Karine Garcia (11)
+  // then Louis David (12) wait in the queue; Louis asks to free Hugo Laurent's (8) idle seat.
+  const suite = browserSuite(async (admin) => {
+    await admin.request("PATCH", "/account", { settings: { leaseTtlSeconds: 3600 } });
+    for (let i = 1; i <= 13; i++) agents.set(i, { api: await ApiClient.signIn(suite.url, agentEmail(i), DEMO_PASSWORD, "desktop") });
+    for (let i = 1; i <= 10; i++) {
+      const agent = agents.get(i)!;
+      agent.sessionId = (await agent.api.request<{ id: string }>("POST", "/me/sessions", { product: RS5 })).id;
+      await agent.api.request("POST", "/me/heartbeat");
+    }
+    await agents.get(3)!.api.request("POST", `/me/sessions/${agents.get(3)!.sessionId}/connect`, { mode: "attended", platform: "windows" });
+    for (const i of [11, 12]) {
+      await agents.get(i)!.api.request("POST", "/me/heartbeat");
+      await assert.rejects(agents.get(i)!.api.request("POST", "/me/sessions", { product: RS5, wait: 1 }), /ALL_SHARED_SEATS_IN_USE/);
+    }
+    await agents.get(12)!.api.request("POST", "/me/release-requests", { product: RS5, message: "Hugo Laurent has had no customer since this morning." });
+    await agents.get(13)!.api.request("POST", "/me/release-requests", { product: RS5, message: "Please, a customer is waiting." });
+  });
+  const { skipWithoutChromium, signIn, shot } = suite;
+
+  async function sessionsPage(viewport = WIDE, locale = "en-US"): Promise<Page> {
+    const page = await signIn(DEMO_ADMIN, { viewport, locale, path: "/shared-sessions" });
+    await page.getByRole("table").first().waitFor();
+    return page;
+  }
+
+  test("shared sessions: last heartbeat and idle time, search by agent, the queue in order, nothing wraps", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await sessionsPage();
+    const table = page.getByRole("table", { name: "Manage shared sessions" });
+    await eventually(async () => assert.equal((await bodyRows(table)).length, 10));
+    const hugo = table.getByRole("row").filter({ hasText: "Hugo Laurent" });
+    assert.match(await hugo.innerText(), /now|seconds? ago|minutes? ago/, "the last heartbeat is shown");
+    assert.match(await hugo.innerText(), /No customer for \d+ s/);
+    const camille = table.getByRole("row").filter({ hasText: "Camille Robert" });
+    assert.doesNotMatch(await camille.innerText(), /No customer for/, "connected: not idle");
+    // Product and time stay on one line each.
+    for (const cell of [hugo.getByRole("cell").nth(2), hugo.getByRole("cell").nth(5)]) {
+      const lines = await cell.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el.firstChild!);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      assert.equal(lines, 1, `${await cell.innerText()} fits on one line`);
+    }
+
+    const queue = page.getByRole("complementary", { name: "Queue" });
+    const rs5 = queue.getByRole("region", { name: "Queue of Remote Support v5" });
+    const places = await rs5.getByRole("listitem").allInnerTexts();
+    assert.equal(places.length, 2);
+    assert.match(places[0], /Karine Garcia[\s\S]*Position 1, waiting since/);
+    assert.match(places[1], /Louis David[\s\S]*Position 2/);
+    await shot(page, "board-sessions-desktop");
+
+    await page.getByLabel("Search by agent").fill("hugo");
+    await eventually(async () => assert.equal((await bodyRows(table)).length, 1));
+    assert.match(await table.innerText(), /Hugo Laurent/);
+    await page.getByLabel("Search by agent").fill("");
+    await eventually(async () => assert.equal((await bodyRows(table)).length, 10));
+    await assertNoAxeViolations(page, "Manage shared sessions (desktop)");
+  });
+
+  test("a release request selects the session its note names; the end dialog names the cooldown, sends the reason, and gives focus back to the table", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await sessionsPage();
+    const requests = page.getByRole("complementary", { name: /Release requests/ });
+    const louis = requests.getByRole("listitem").filter({ hasText: "Louis David" });
+    await louis.getByText("In the queue: position 2").waitFor();
+    await louis.getByText("The note names Hugo Laurent (Remote Support v5).").waitFor();
+    // Its accessible name is its visible text.
+    await louis.getByRole("button", { name: "Select Hugo Laurent's session" }).click();
+    assert.ok(await page.getByRole("checkbox", { name: "Select the session of Hugo Laurent" }).isChecked());
+    assert.equal(await page.getByRole("checkbox", { checked: true }).count(), 1, "only the session the note named");
+    // Manon's note names nobody: the session idle longest is offered.
+    const manon = requests.getByRole("listitem").filter({ hasText: "Manon Bertrand" });
+    await manon.getByText(/^Idle longest: Amélie Bernard/).waitFor();
+    await page.getByRole("checkbox", { name: "Select the session of Amélie Bernard" }).check();
+
+    await page.getByRole("button", { name: "End 2 sessions" }).click();
+    const dialog = page.getByRole("dialog", { name: "End 2 shared sessions?" });
+    await dialog.getByText("These agents cannot take a seat of Remote Support v5 for 2 min.").waitFor();
+    await dialog.getByLabel("Reason (optional)").fill("No customer for an hour");
+    await shot(page, "board-end-dialog-desktop");
+    await assertNoAxeViolations(page, "the end dialog");
+    await dialog.getByRole("button", { name: "End 2 sessions" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Manage shared sessions"));
+
+    // The agent's app hears why; the first in the queue gets a seat reserved.
+    const heard = await agents.get(8)!.api.request<{ ended: { reason: string }[] }>("POST", "/me/heartbeat");
+    assert.equal(heard.ended[0]?.reason, "No customer for an hour");
+    const queue = page.getByRole("complementary", { name: "Queue" });
+    await queue.getByText(/^Reserved for Karine Garcia until \d{1,2}:\d{2}/).waitFor();
+    await queue.getByText(/^Reserved for Louis David until/).waitFor();
+    await louis.getByText(/A seat is reserved for them until/).waitFor();
+    await shot(page, "board-after-end-desktop");
+  });
+
+  test("an admin dismisses a release request with a note the agent reads", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await sessionsPage();
+    const requests = page.getByRole("complementary", { name: /Release requests/ });
+    const manon = requests.getByRole("listitem").filter({ hasText: "Manon Bertrand" });
+    await manon.getByRole("button", { name: "Dismiss" }).click();
+    const dialog = page.getByRole("dialog", { name: "Dismiss Manon Bertrand's request?" });
+    await dialog.getByLabel("Note to the agent (optional)").fill("Two seats were just freed: you are next in line.");
+    await dialog.getByRole("button", { name: "Dismiss" }).click();
+    await page.getByRole("status").filter({ hasText: "Manon Bertrand's request dismissed." }).waitFor();
+    assert.equal(await requests.getByRole("listitem").filter({ hasText: "Manon Bertrand" }).count(), 0);
+    const mine = await agents.get(13)!.api.request<{ items: { outcome: string; note: string }[] }>("GET", "/me/release-requests");
+    assert.deepEqual(mine.items.map((r) => [r.outcome, r.note]), [["dismissed", "Two seats were just freed: you are next in line."]]);
+  });
+
+  test("phone: the selection's End bar stays in reach, dialogs keep product names whole", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await sessionsPage(PHONE);
+    const table = page.getByRole("table", { name: "Manage shared sessions" });
+    await eventually(async () => assert.ok((await bodyRows(table)).length >= 8));
+    await page.getByRole("checkbox", { name: "Select the session of Camille Robert" }).check();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const end = page.getByRole("button", { name: "End session" });
+    const box = await end.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= PHONE.height, `the End button is on screen (at ${box?.y})`);
+    await shot(page, "board-sessions-phone-selected");
+    await end.click();
+    const dialog = page.getByRole("dialog", { name: "End 1 shared session?" });
+    const product = dialog.locator(".end-product");
+    assert.equal(await product.evaluate((el) => el.scrollWidth <= el.clientWidth), true, "the product name is not clipped");
+    await dialog.getByText("The agent cannot take a seat of Remote Support v5 for 2 min.").waitFor();
+    await shot(page, "board-end-dialog-phone");
+    await assertNoAxeViolations(page, "the end dialog (phone)");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+  });
+
+  test("French: a pending session and a waiting agent have different words", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await signIn(DEMO_ADMIN, { viewport: WIDE, locale: "fr-FR", path: "/shared-sessions" });
+    const table = page.getByRole("table", { name: "Gérer les sessions partagées" });
+    await table.waitFor();
+    await table.getByText("Non connectée").first().waitFor();
+    assert.equal(await table.getByText(/en attente/i).count(), 0);
+    await page.getByRole("complementary", { name: "File d'attente" }).getByText(/^Réservé pour Karine Garcia jusqu'à/).waitFor();
+    await shot(page, "board-sessions-fr");
+    await assertNoAxeViolations(page, "Gérer les sessions partagées");
+  });
+});
