@@ -15,6 +15,8 @@ export interface UsagePoint {
   t: string;
   total: number;
   occupiedMax: number;
+  /** The licensed total when occupiedMax was reached (a step may hold a licence change). */
+  totalAtPeak: number;
   refusals: number;
   waits: number;
   waitMeanSeconds: number | null;
@@ -77,6 +79,7 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
     const start = from.getTime() + i * step * 1000;
     const end = Math.min(start + step * 1000, to.getTime());
     let occupiedMax = occupied;
+    let totalAtPeak = total;
     let totalMax = total;
     let refusals = 0;
     const waits: number[] = [];
@@ -85,7 +88,10 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
       if (ev.kind === "occupancy") {
         occupied = ev.occupied;
         total = ev.total;
-        occupiedMax = Math.max(occupiedMax, occupied);
+        if (occupied > occupiedMax) {
+          occupiedMax = occupied;
+          totalAtPeak = total;
+        }
         totalMax = Math.max(totalMax, total);
       } else if (ev.kind === "refusal") refusals += ev.count;
       else if (ev.wait_seconds !== null) waits.push(ev.wait_seconds);
@@ -95,6 +101,7 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
       t: new Date(start).toISOString(),
       total: totalMax,
       occupiedMax,
+      totalAtPeak,
       refusals,
       waits: waits.length,
       waitMeanSeconds: waits.length ? round(waits.reduce((a, b) => a + b, 0) / waits.length) : null,

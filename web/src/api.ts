@@ -94,6 +94,8 @@ export interface UsagePoint {
   t: string;
   total: number;
   occupiedMax: number;
+  /** The licensed total when occupiedMax was reached. */
+  totalAtPeak?: number;
   refusals: number;
   waits: number;
   waitMeanSeconds: number | null;

@@ -377,6 +377,22 @@ const en = {
   queueOf: (product: string) => `Queue of ${product}`,
   reservedFor: (name: string, time: string) => `Reserved for ${name} until ${time}`,
   waitingPosition: (position: number, since: string) => `Position ${position}, waiting since ${since}`,
+
+  // ----- Board: usage chart and when seats ran out -----
+  tooltipOccupied: (o: number, total: number) => `${o} of ${total} seats in use`,
+  tooltipRefusals: (n: number) => (n === 1 ? "1 agent refused" : `${n} agents refused`),
+  tooltipWaits: (n: number, p95: string | null) => `${n === 1 ? "1 agent" : `${n} agents`} admitted after waiting${p95 ? ` (up to ${p95})` : ""}`,
+  shortagesTitle: "When seats ran out",
+  shortagesNone: "Seats never ran out in this period.",
+  shortageWhen: (time: string, duration: string | null, ongoing: boolean) =>
+    ongoing ? `Out of seats since ${time}${duration ? ` (${duration} so far)` : ""}` : duration ? `Ran out at ${time} for ${duration}` : `Ran out at ${time}`,
+  shortageWho: (refusals: number, waits: number, waitMax: string | null) =>
+    [
+      refusals === 0 ? "nobody refused" : refusals === 1 ? "1 agent refused" : `${refusals} agents refused`,
+      waits === 0 ? null : waits === 1 ? `1 waited ${waitMax}` : `${waits} waited up to ${waitMax}`,
+    ]
+      .filter(Boolean)
+      .join(", "),
 };
 
 export type Messages = typeof en;
@@ -744,6 +760,26 @@ const fr: Messages = {
   queueOf: (product) => `File d'attente de ${product}`,
   reservedFor: (name, time) => `Réservé pour ${name} jusqu'à ${time}`,
   waitingPosition: (position, since) => `${position}${position === 1 ? "er" : "e"}, en file d'attente ${since}`,
+
+  // ----- Board: usage chart and when seats ran out -----
+  tooltipOccupied: (o, total) => `${o} postes occupés sur ${total}`,
+  tooltipRefusals: (n) => (n === 1 ? "1 agent refusé" : `${n} agents refusés`),
+  tooltipWaits: (n, p95) => `${n === 1 ? "1 agent admis" : `${n} agents admis`} après attente${p95 ? ` (jusqu'à ${p95})` : ""}`,
+  shortagesTitle: "Quand les postes ont manqué",
+  shortagesNone: "Les postes n'ont jamais manqué sur cette période.",
+  shortageWhen: (time, duration, ongoing) =>
+    ongoing
+      ? `Plus aucun poste libre depuis ${time}${duration ? ` (${duration} jusqu'ici)` : ""}`
+      : duration
+        ? `Plus aucun poste libre à ${time} pendant ${duration}`
+        : `Plus aucun poste libre à ${time}`,
+  shortageWho: (refusals, waits, waitMax) =>
+    [
+      refusals === 0 ? "aucun refus" : refusals === 1 ? "1 agent refusé" : `${refusals} agents refusés`,
+      waits === 0 ? null : waits === 1 ? `1 a attendu ${waitMax}` : `${waits} ont attendu jusqu'à ${waitMax}`,
+    ]
+      .filter(Boolean)
+      .join(", "),
 };
 
 const dictionaries: Record<Lang, Messages> = { en, fr };

@@ -6,7 +6,7 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
-import { UsageChart } from "../components/UsageChart";
+import { ShortageList, UsageChart } from "../components/UsageChart";
 import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, Meter, PageHeader, Reason, SuccessMessage } from "../components/ui";
 
 const RANGES = {
@@ -198,9 +198,17 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
     }
   };
 
-  const refusals = points?.reduce((sum, p) => sum + p.refusals, 0) ?? 0;
-  const waits = points?.reduce((sum, p) => sum + p.waits, 0) ?? 0;
-  const peak = points?.reduce((max, p) => Math.max(max, p.occupiedMax), 0) ?? 0;
+  // "Need more seats?" counts only what happened since licences were last added: right
+  // after adding them, the refusals that made the admin add them are answered.
+  let lastIncrease = -1;
+  points?.forEach((p, i) => {
+    if (i > 0 && p.total > points[i - 1].total) lastIncrease = i;
+  });
+  const sinceIncrease = points?.slice(lastIncrease + 1) ?? [];
+  const refusals = sinceIncrease.reduce((sum, p) => sum + p.refusals, 0);
+  const waits = sinceIncrease.reduce((sum, p) => sum + p.waits, 0);
+  // The peak compared with the licences of its own time, not today's.
+  const peakPoint = points?.reduce<UsagePoint | null>((best, p) => (best === null || p.occupiedMax > best.occupiedMax ? p : best), null) ?? null;
   const waitPoints = points?.filter((p) => p.waitMeanSeconds !== null) ?? [];
   const meanWait = waitPoints.length ? waitPoints.reduce((s, p) => s + (p.waitMeanSeconds ?? 0) * Math.max(1, p.waits), 0) / waitPoints.reduce((s, p) => s + Math.max(1, p.waits), 0) : null;
   const p95Wait = waitPoints.length ? Math.max(...waitPoints.map((p) => p.waitP95Seconds ?? 0)) : null;
@@ -210,7 +218,7 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
       <div className="usage-head">
         <h3>{t.usage}</h3>
         <div className="usage-summary">
-          {points && <span>{t.peak(peak, line.concurrent.total)}</span>}
+          {peakPoint && <span>{t.peak(peakPoint.occupiedMax, peakPoint.totalAtPeak ?? peakPoint.total)}</span>}
           {points && (refusals > 0 || waits > 0) && (
             <span>
               {t.refusalsSeries}: <strong>{refusals}</strong> · {t.waitsSeries}: <strong>{waits}</strong>
@@ -256,6 +264,7 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
       ) : (
         <UsageChart points={points} range={range} label={t.chartLabel(line.name, t.rangesInline[range])} />
       )}
+      {query && <ShortageList product={query.product} from={query.from} to={query.to} refreshKey={refreshKey} longRange={range === "week"} />}
     </div>
   );
 }

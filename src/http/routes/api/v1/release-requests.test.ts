@@ -122,5 +122,7 @@ eachBackend("release requests, the queue and shortages", ({ t }) => {
     const totals = series.body.items.map((x: any) => x.total);
     assert.equal(totals[0], 2, "before the licences were added");
     assert.equal(totals.at(-1), 4);
+    const peak = series.body.items.find((x: any) => x.occupiedMax === 1);
+    assert.equal(peak.totalAtPeak, 2, "the peak is compared with the licences of its time");
   });
 });

@@ -63,6 +63,7 @@ const UsagePoint = Type.Object({
   t: Type.String({ format: "date-time" }),
   total: Type.Integer(),
   occupiedMax: Type.Integer(),
+  totalAtPeak: Type.Integer({ description: "extension: the licensed total when occupiedMax was reached (a step may hold a licence change)" }),
   refusals: Type.Integer(),
   waits: Type.Integer(),
   waitMeanSeconds: Type.Union([Type.Number(), Type.Null()]),
