@@ -1,7 +1,7 @@
 // Usage history (S11, "Need more seats?"): seats in use over time, refusals and waits.
 import { validationFailed } from "../domain/errors.js";
 import { findShortages } from "../domain/shortage.js";
-import { parseTimestamp } from "../domain/timestamp.js";
+import { requireTimestamp } from "../domain/timestamp.js";
 import type { Db } from "../store/database.js";
 import { occupancyBefore, usageEvents } from "../store/usage.repository.js";
 import type { UserPrincipal } from "./context.js";
@@ -30,16 +30,10 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** The route's schema already checked the format; this reads it the same way. */
-function instant(field: string, text: string): Date {
-  const at = parseTimestamp(text);
-  if (!at) throw validationFailed(field, "format", { format: "date-time" });
-  return at;
-}
 
 function windowOf(query: { from?: string; to?: string }): { from: Date; to: Date } {
-  const to = query.to ? instant("to", query.to) : new Date();
-  const from = query.from ? instant("from", query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
+  const to = query.to ? requireTimestamp("to", query.to) : new Date();
+  const from = query.from ? requireTimestamp("from", query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
   if (from >= to) throw validationFailed("from", "fromBeforeTo");
   return { from, to };
 }

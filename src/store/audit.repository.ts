@@ -61,6 +61,10 @@ export function auditInsert(accountId: string, rows: { actor: AuditActor; entry:
 export interface AuditFilter {
   actor?: string;
   action?: string;
+  /** At or after. */
+  from?: Date;
+  /** Before. */
+  to?: Date;
   after?: { at: string; id: string };
   limit: number;
 }
@@ -74,6 +78,8 @@ export async function listAudit(db: Db, accountId: string, filter: AuditFilter):
     .orderBy("id", "desc")
     .limit(filter.limit + 1);
   if (filter.actor) query = query.where("actor_id", "=", filter.actor);
+  if (filter.from) query = query.where("at", ">=", filter.from);
+  if (filter.to) query = query.where("at", "<", filter.to);
   if (filter.action) {
     // `seat` matches every `seat.*` action; `seat.granted` matches itself.
     const action = filter.action;
