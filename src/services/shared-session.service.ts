@@ -7,6 +7,7 @@ import { insertAudit } from "../store/audit.repository.js";
 import type { Db } from "../store/database.js";
 import { decodeCursor, toPage } from "../store/pagination.js";
 import { findProductsByIds } from "../store/product.repository.js";
+import { findUser } from "../store/user.repository.js";
 import { listQueuePlaces } from "../store/queue.repository.js";
 import { closeReleaseRequest, listOpenReleaseRequests } from "../store/release-request.repository.js";
 import { findSharedSessions, listOpenSharedSessions } from "../store/shared-session.repository.js";
@@ -99,9 +100,10 @@ export async function closeReleaseRequestByAdmin(db: Db, principal: UserPrincipa
     const closed = await closeReleaseRequest(tx, { accountId, id, outcome, note: note ?? null, by, now: new Date() });
     if (!closed) throw notFound("release request");
     const [product] = await findProductsByIds(tx, [closed.product_id]);
+    const agent = await findUser(tx, accountId, closed.user_id);
     await insertAudit(tx, accountId, auditActor(principal), {
       action: `release_request.${outcome}`,
-      target: { type: "user", id: closed.user_id },
+      target: { type: "user", id: closed.user_id, ...(agent && { name: agent.name }) },
       details: { product: product.slug, requestId: closed.id, note: closed.note },
     });
     await publish(tx, { t: "user", a: accountId, u: closed.user_id, e: { type: "release_request.closed", product: product.slug, requestId: closed.id, outcome, note: closed.note, by } });

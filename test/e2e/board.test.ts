@@ -185,7 +185,7 @@ describe("admin center board (browser)", () => {
     const card = page.getByRole("region", { name: "Remote Support v5" });
     const list = card.locator(".shortage-list");
     // All ten seats were taken at set-up and two were freed in an earlier test; Karine and Louis were refused meanwhile.
-    await eventually(async () => assert.match(await list.innerText(), /^Ran out at \d{1,2}:\d{2}( [AP]M)? for \d+ (s|min) — 2 agents refused/));
+    await eventually(async () => assert.match(await list.innerText(), /^Ran out at \d{1,2}:\d{2}( [AP]M)? for \d+ (min|s)( \d+ s)? — 2 agents refused/));
     await card.getByText("Peak 10 of 10").waitFor();
     await card.getByRole("note", { name: "Need more seats?" }).waitFor();
 
@@ -221,9 +221,52 @@ describe("admin center board (browser)", () => {
     if (skipWithoutChromium(t)) return;
     const page = await signIn(DEMO_ADMIN, { viewport: PHONE, locale: "fr-FR", path: "/subscription?range=hour" });
     const card = page.getByRole("region", { name: "Remote Support v5" });
-    await eventually(async () => assert.match(await card.locator(".shortage-list").innerText(), /^Plus aucun poste libre à \d{1,2}:\d{2} pendant \d+ (s|min) — 2 agents refusés/));
+    await eventually(async () => assert.match(await card.locator(".shortage-list").innerText(), /^Plus aucun poste libre à \d{1,2}:\d{2} pendant \d+ (min|s)( \d+ s)? — 2 agents refusés/));
     await card.scrollIntoViewIfNeeded();
     await shot(page, "board-usage-phone-fr");
     await assertNoAxeViolations(page, "Postes et abonnement (téléphone)");
+  });
+
+  test("audit log: details in words, a date range, CSV export, targets that link to their page", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await signIn(DEMO_ADMIN, { viewport: WIDE, path: "/audit" });
+    const table = page.getByRole("table", { name: "Audit log" });
+    const settings = table.getByRole("row").filter({ hasText: "Settings changed" }).first();
+    assert.match(await settings.innerText(), /lease\s*1 min 30 s → 1 h/, "90 then 3600 seconds read as durations");
+    const dismissed = table.getByRole("row").filter({ hasText: "Release request dismissed" });
+    assert.match(await dismissed.innerText(), /note\s*Two seats were just freed/);
+    const licences = table.getByRole("row").filter({ hasText: "Licenses changed" }).first();
+    assert.match(await licences.innerText(), /concurrent seats\s*10 → 12/);
+    await shot(page, "board-audit-desktop");
+    await assertNoAxeViolations(page, "Audit log");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
+    const csv = await (await import("node:fs")).promises.readFile((await download.path())!, "utf8");
+    assert.equal(csv.split("\r\n")[0], "at,actorType,actorId,actorName,action,targetType,targetId,targetName,details");
+    assert.match(csv, /release_request\.dismissed/);
+
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
+    await page.getByLabel("From").fill(day);
+    await page.getByText("No entries match these filters.").waitFor();
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await dismissed.getByRole("link", { name: "Manon Bertrand" }).click();
+    await page.getByRole("heading", { name: "Manage users", level: 1 }).waitFor();
+    assert.match(page.url(), /\/users\?q=Manon\+Bertrand|\/users\?q=Manon%20Bertrand/);
+  });
+
+  test("audit log on a phone, in French: nothing overflows, details and actions translated", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await signIn(DEMO_ADMIN, { viewport: PHONE, locale: "fr-FR", path: "/audit" });
+    const table = page.getByRole("table", { name: "Journal d'audit" });
+    await table.getByText("Demande de libération refusée").first().waitFor();
+    assert.match(await table.getByRole("row").filter({ hasText: "Paramètres modifiés" }).first().innerText(), /bail\s*1 min 30 s → 1 h/);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no horizontal scrolling");
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll("main td *")].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).map((el) => el.textContent),
+    );
+    assert.deepEqual(overflowing, []);
+    await shot(page, "board-audit-phone-fr");
+    await assertNoAxeViolations(page, "Journal d'audit (téléphone)");
   });
 });

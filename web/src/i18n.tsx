@@ -294,6 +294,9 @@ const en = {
     "group.seat_unmapped": "Group seat removed",
     "group.seat_warning": "Group seat not given",
     "demo.seeded": "Demo data added",
+    "users.imported": "Users imported from CSV",
+    "release_request.dismissed": "Release request dismissed",
+    "release_request.resolved": "Release request resolved",
   } as Record<string, string>,
   unknownActor: "Unknown",
   targetTypes: { user: "User", product: "Product", shared_session: "Shared session", account: "Account", scim_token: "SCIM token", group: "Group" } as Record<string, string>,
@@ -393,6 +396,26 @@ const en = {
     ]
       .filter(Boolean)
       .join(", "),
+
+  // ----- Board: audit log details, dates -----
+  auditFrom: "From",
+  auditTo: "To",
+  auditKeys: {
+    product: "product", type: "seat", previous: "previous seat", source: "source", reason: "reason", email: "email", role: "role",
+    privileges: "privileges", billingContact: "billing contact", active: "active", changed: "changed", name: "name", password: "password",
+    created: "created", updated: "updated", unchanged: "unchanged", seatsGranted: "seats granted", seatsRevoked: "seats revoked",
+    note: "note", message: "message", named: "named seats", concurrent: "concurrent seats", leaseTtlSeconds: "lease",
+    pendingTimeoutSeconds: "pending session timeout", endedCooldownSeconds: "cooldown", members: "members", added: "added",
+    removed: "removed", displayName: "name", code: "why", granted: "given instead", users: "users", leaseExpiredAt: "lease expired at",
+    sessions: "support sessions",
+  } as Record<string, string>,
+  auditReasons: {
+    admin: "ended by an admin", manual: "by hand", seat_revoked: "seat revoked", seat_changed: "seat type changed", user_deactivated: "user deactivated",
+    user_deleted: "user removed", group_membership: "left the group", import: "CSV import", import_seats: "CSV import", lease_expired: "app went silent",
+    logout: "signed out", pending_timeout: "never connected", end: "ended by the agent",
+  } as Record<string, string>,
+  auditSources: { manual: "by hand", import: "CSV import", scim: "SCIM", scim_group: "SCIM group" } as Record<string, string>,
+  auditCodes: { NO_NAMED_SEAT_AVAILABLE: "no named seat left", NO_SUBSCRIPTION: "no subscription for the product" } as Record<string, string>,
 };
 
 export type Messages = typeof en;
@@ -679,6 +702,9 @@ const fr: Messages = {
     "group.seat_unmapped": "Poste du groupe retiré",
     "group.seat_warning": "Poste du groupe non attribué",
     "demo.seeded": "Données de démonstration ajoutées",
+    "users.imported": "Utilisateurs importés depuis un CSV",
+    "release_request.dismissed": "Demande de libération refusée",
+    "release_request.resolved": "Demande de libération résolue",
   },
   unknownActor: "Inconnu",
   targetTypes: { user: "Utilisateur", product: "Produit", shared_session: "Session partagée", account: "Compte", scim_token: "Jeton SCIM", group: "Groupe" },
@@ -780,6 +806,27 @@ const fr: Messages = {
     ]
       .filter(Boolean)
       .join(", "),
+
+  // ----- Board: audit log details, dates -----
+  auditFrom: "Du",
+  auditTo: "Au",
+  auditKeys: {
+    product: "produit", type: "poste", previous: "poste précédent", source: "origine", reason: "motif", email: "adresse e-mail", role: "rôle",
+    privileges: "privilèges", billingContact: "contact de facturation", active: "actif", changed: "modifié", name: "nom", password: "mot de passe",
+    created: "créés", updated: "modifiés", unchanged: "inchangés", seatsGranted: "postes attribués", seatsRevoked: "postes retirés",
+    note: "note", message: "message", named: "postes nominatifs", concurrent: "postes simultanés", leaseTtlSeconds: "bail",
+    pendingTimeoutSeconds: "expiration des sessions non connectées", endedCooldownSeconds: "délai après une fin de session", members: "membres",
+    added: "ajoutés", removed: "retirés", displayName: "nom", code: "raison", granted: "attribué à la place", users: "utilisateurs",
+    leaseExpiredAt: "bail expiré le", sessions: "sessions d'assistance",
+  },
+  auditReasons: {
+    admin: "fin par un administrateur", manual: "à la main", seat_revoked: "poste retiré", seat_changed: "type de poste changé",
+    user_deactivated: "utilisateur désactivé", user_deleted: "utilisateur supprimé", group_membership: "a quitté le groupe", import: "import CSV",
+    import_seats: "import CSV", lease_expired: "l'app ne répondait plus", logout: "déconnexion", pending_timeout: "jamais connectée",
+    end: "fin par l'agent",
+  },
+  auditSources: { manual: "à la main", import: "import CSV", scim: "SCIM", scim_group: "groupe SCIM" },
+  auditCodes: { NO_NAMED_SEAT_AVAILABLE: "plus de poste nominatif libre", NO_SUBSCRIPTION: "pas d'abonnement au produit" },
 };
 
 const dictionaries: Record<Lang, Messages> = { en, fr };
@@ -847,6 +894,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       formatDuration: (seconds) => {
         if (seconds < 60) return `${Math.round(seconds)} s`;
+        if (seconds < 600 && Math.round(seconds) % 60 !== 0) return `${Math.floor(seconds / 60)} min ${Math.round(seconds) % 60} s`;
         if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
         if (seconds < 86400) {
           const hours = Math.floor(seconds / 3600);
