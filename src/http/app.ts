@@ -9,6 +9,7 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
+import { productDisplayName } from "../services/product.service.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
 import { installBodyParsers } from "./plugins/body-parsers.js";
@@ -81,7 +82,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
 
   installBodyParsers(app);
   installValidators(app);
-  installErrorHandling(app);
+  installErrorHandling(app, (slug) => productDisplayName(db, slug));
   installAuth(app, db, config.operatorToken);
   installIdempotency(app, db);
   const metrics = createMetrics();

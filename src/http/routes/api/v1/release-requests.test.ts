@@ -29,6 +29,13 @@ eachBackend("release requests, the queue and shortages", ({ t }) => {
     );
     assert.equal((await close(asked.body.id, { outcome: "resolved" })).status, 404, "already closed");
     assert.equal((await close("rr_nope", { outcome: "resolved" })).status, 404);
+    // Messages for people name the product, not its slug.
+    const noSeat = await t().user(p.account);
+    const refused = await t().call("POST", "/api/v1/me/release-requests", { token: noSeat.token, body: { product: p.product.slug } });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.detail, "You have no seat of Remote Support v5. Ask an admin to grant you one.");
+    const refusedFr = await t().call("POST", "/api/v1/me/sessions", { token: noSeat.token, body: { product: p.product.slug }, headers: { "accept-language": "fr" } });
+    assert.equal(refusedFr.body.detail, "Vous n'avez aucun poste de Remote Support v5. Demandez-en un à un administrateur.");
     const audit = await t().call("GET", "/api/v1/audit?action=release_request.dismissed", { token: admin });
     assert.equal(audit.body.items[0].details.note, "Hugo is with a customer: wait in the queue.");
   });
