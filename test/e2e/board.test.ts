@@ -269,4 +269,85 @@ describe("admin center board (browser)", () => {
     await shot(page, "board-audit-phone-fr");
     await assertNoAxeViolations(page, "Journal d'audit (téléphone)");
   });
+
+  test("overview: per product the seats in use of those licensed, who waits, open requests and when seats last ran out", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    for (const [viewport, name] of [[WIDE, "desktop"], [PHONE, "phone"]] as const) {
+      const page = await signIn(DEMO_ADMIN, { viewport, path: "/overview" });
+      await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
+      const rs5 = page.getByRole("region", { name: "Remote Support v5" });
+      await eventually(async () => assert.equal(await rs5.getByRole("meter", { name: "Remote Support v5 – Concurrent seats" }).getAttribute("aria-valuetext"), "8 of 12 occupied"));
+      await rs5.getByText(/^Karine Garcia$/).waitFor();
+      assert.match(await rs5.innerText(), /Karine Garcia seat reserved until \d{1,2}:\d{2}/);
+      assert.match(await rs5.innerText(), /1 open request — Louis David/);
+      assert.match(await rs5.innerText(), /Last time seats ran out\s+\d+ minutes? ago|Last time seats ran out\s+now/);
+      assert.match(await page.getByRole("region", { name: "Remote Support", exact: true }).innerText(), /Not in the last 7 days\./);
+      await shot(page, `board-overview-${name}`);
+      await rs5.getByRole("link", { name: "1 open request" }).click();
+      await page.getByRole("heading", { name: "Manage shared sessions", level: 1 }).waitFor();
+      assert.match(page.url(), /\/shared-sessions\?product=remote-support-v5$/);
+    }
+  });
+
+  test("axe-core: every page, signed in and out, at 1440×900 and on a phone, has no WCAG A/AA violation", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const pages = ["/overview", "/users", "/groups", "/shared-sessions", "/subscription", "/audit", "/settings"];
+    for (const viewport of [WIDE, PHONE]) {
+      for (const locale of ["en-US", "fr-FR"]) {
+        const page = await signIn(DEMO_ADMIN, { viewport, locale, path: "/overview" });
+        for (const path of pages) {
+          await page.goto(`${suite.url}${path}`);
+          await page.getByRole("main").waitFor();
+          await page.waitForLoadState("networkidle");
+          await assertNoAxeViolations(page, `${path} (${viewport.width}×${viewport.height}, ${locale})`);
+        }
+        await page.goto(`${suite.url}/users`);
+        await page.getByRole("button", { name: locale === "fr-FR" ? "Importer un CSV" : "Import CSV" }).click();
+        await page.getByRole("dialog").waitFor();
+        await assertNoAxeViolations(page, `the import dialog (${viewport.width}, ${locale})`);
+      }
+      const signedOut = await suite.newPage({ viewport });
+      await signedOut.goto(`${suite.url}/sign-in`);
+      await signedOut.getByRole("heading", { name: "Sign in to the admin center" }).waitFor();
+      await assertNoAxeViolations(signedOut, `sign-in (${viewport.width})`);
+      const agent = await signIn(agentEmail(14), { viewport });
+      await assertNoAxeViolations(agent, `the agent notice (${viewport.width})`);
+    }
+  });
+
+  test("a11y: visible text is in each control's name, the language select's focus ring shows, the file picker speaks French", async (t) => {
+    if (skipWithoutChromium(t)) return;
+    const page = await signIn(DEMO_ADMIN, { viewport: WIDE, locale: "fr-FR", path: "/users" });
+    await page.getByRole("button", { name: "Importer un CSV" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("Choisir un fichier", { exact: true }).waitFor();
+    await dialog.getByText("Aucun fichier choisi", { exact: true }).waitFor();
+    await dialog.getByLabel("Fichier CSV", { exact: true }).setInputFiles({ name: "équipe.csv", mimeType: "text/csv", buffer: Buffer.from("email,name\n") });
+    await dialog.getByText("équipe.csv", { exact: true }).waitFor();
+    await shot(page, "board-file-input-fr");
+    await page.keyboard.press("Escape");
+
+    // Every button's accessible name contains its visible text (WCAG 2.5.3).
+    for (const path of ["/groups", "/shared-sessions", "/subscription", "/overview"]) {
+      await page.goto(`${suite.url}${path}`);
+      await page.getByRole("main").waitFor();
+      await page.waitForLoadState("networkidle");
+      const mismatched = await page.evaluate(() =>
+        [...document.querySelectorAll("main button[aria-label], main a[aria-label]")]
+          .map((el) => ({ text: (el as HTMLElement).innerText.trim(), name: el.getAttribute("aria-label")! }))
+          .filter(({ text, name }) => text && !name.toLowerCase().includes(text.toLowerCase())),
+      );
+      assert.deepEqual(mismatched, [], path);
+    }
+
+    const select = page.locator(".sidebar").getByLabel("Langue");
+    await select.focus();
+    const ring = await select.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { outline: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
+    });
+    assert.equal(ring.outline, "solid");
+    assert.ok(ring.width >= 2);
+    assert.equal(ring.color, "rgb(255, 255, 255)", "white on the dark sidebar");
+  });
 });

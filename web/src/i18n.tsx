@@ -136,7 +136,7 @@ const en = {
   noWarnings: "None",
   mapSeat: "Map to a seat",
   changeSeat: "Change seat",
-  mapSeatOf: (name: string) => `Map ${name} to a seat`,
+  actionFor: (action: string, name: string) => `${action}: ${name}`,
   groupSeatTitle: (name: string) => `Seat for the group ${name}`,
   groupSeatLabel: "Members get",
   groupSeatHelp: (n: number) => `Applies now to the group's ${n === 1 ? "member" : `${n} members`}, and to whoever joins it later.`,
@@ -169,7 +169,7 @@ const en = {
   seat: "Seat",
   product: "Product",
   bulkGrantHelp: "A user's other seat type for that product is replaced.",
-  bulkDone: (ok: number, n: number) => `Done for ${ok} of ${n} users.`,
+  bulkDone: (ok: number, n: number) => `Done for ${ok} of ${n} ${n === 1 ? "user" : "users"}.`,
   removeTitle: (name: string) => `Remove ${name}?`,
   removeBody: "Their seats are freed and their sessions end. This cannot be undone.",
   removeUser: "Remove user",
@@ -189,11 +189,11 @@ const en = {
   sessionsCount: (n: number) => (n === 1 ? "1 support session" : `${n} support sessions`),
   endConfirmTitle: (n: number) => (n === 1 ? "End 1 shared session?" : `End ${n} shared sessions?`),
   ended: (n: number) => (n === 1 ? "1 shared session ended. Its seat is free." : `${n} shared sessions ended. Their seats are free.`),
-  endNotFound: (n: number) => `${n} had already ended.`,
+  endNotFound: (n: number) => (n === 1 ? "1 had already ended." : `${n} had already ended.`),
   sessionsEmpty: "No shared sessions right now",
   sessionsEmptyHint: "A concurrent seat is taken when an agent starts a support session, and freed when the last one ends.",
   allProducts: "All products",
-  occupiedOf: (o: number, t: number) => `${o} of ${t} seats occupied`,
+  occupiedOf: (o: number, t: number) => `${o} of ${t} ${t === 1 ? "seat" : "seats"} occupied`,
   waitingCount: (n: number) => `${n} in the queue`,
   releaseRequests: "Release requests",
   releaseSub: "Agents waiting for a seat asked you to free one that is not really in use. The sessions with no customer connected for longest are the likeliest to be idle.",
@@ -382,7 +382,7 @@ const en = {
   waitingPosition: (position: number, since: string) => `Position ${position}, waiting since ${since}`,
 
   // ----- Board: usage chart and when seats ran out -----
-  tooltipOccupied: (o: number, total: number) => `${o} of ${total} seats in use`,
+  tooltipOccupied: (o: number, total: number) => `${o} of ${total} ${total === 1 ? "seat" : "seats"} in use`,
   tooltipRefusals: (n: number) => (n === 1 ? "1 agent refused" : `${n} agents refused`),
   tooltipWaits: (n: number, p95: string | null) => `${n === 1 ? "1 agent" : `${n} agents`} admitted after waiting${p95 ? ` (up to ${p95})` : ""}`,
   shortagesTitle: "When seats ran out",
@@ -416,6 +416,22 @@ const en = {
   } as Record<string, string>,
   auditSources: { manual: "by hand", import: "CSV import", scim: "SCIM", scim_group: "SCIM group" } as Record<string, string>,
   auditCodes: { NO_NAMED_SEAT_AVAILABLE: "no named seat left", NO_SUBSCRIPTION: "no subscription for the product" } as Record<string, string>,
+
+  // ----- Board: controls -----
+  chooseFile: "Choose a file",
+  noFileChosen: "No file chosen",
+
+  // ----- Board: overview -----
+  navOverview: "Overview",
+  overviewSub: "Each product at a glance: seats in use, who waits, what agents asked for, and when seats last ran out.",
+  allInUse: "All in use",
+  reservedUntil: (time: string) => `seat reserved until ${time}`,
+  waitingSince: (since: string) => `waiting since ${since}`,
+  openRequests: (n: number) => (n === 1 ? "1 open request" : `${n} open requests`),
+  lastRanOut: "Last time seats ran out",
+  outOfSeatsNow: (since: string) => `Out of seats right now, since ${since}`,
+  forDuration: (d: string) => `for ${d}`,
+  neverRanOut: "Not in the last 7 days.",
 };
 
 export type Messages = typeof en;
@@ -548,7 +564,7 @@ const fr: Messages = {
   noWarnings: "Aucune",
   mapSeat: "Associer un poste",
   changeSeat: "Changer de poste",
-  mapSeatOf: (name: string) => `Associer ${name} à un poste`,
+  actionFor: (action: string, name: string) => `${action} : ${name}`,
   groupSeatTitle: (name: string) => `Poste du groupe ${name}`,
   groupSeatLabel: "Les membres reçoivent",
   groupSeatHelp: (n: number) => `S'applique dès maintenant ${n === 1 ? "au membre" : `aux ${n} membres`} du groupe, et à ceux qui le rejoindront.`,
@@ -581,7 +597,7 @@ const fr: Messages = {
   seat: "Poste",
   product: "Produit",
   bulkGrantHelp: "L'autre type de poste de l'utilisateur pour ce produit est remplacé.",
-  bulkDone: (ok, n) => `Fait pour ${ok} utilisateur(s) sur ${n}.`,
+  bulkDone: (ok, n) => `Fait pour ${ok} utilisateur${ok > 1 ? "s" : ""} sur ${n}.`,
   removeTitle: (name) => `Supprimer ${name} ?`,
   removeBody: "Ses postes sont libérés et ses sessions prennent fin. Cette action est irréversible.",
   removeUser: "Supprimer l'utilisateur",
@@ -600,11 +616,11 @@ const fr: Messages = {
   sessionsCount: (n) => (n === 1 ? "1 session d'assistance" : `${n} sessions d'assistance`),
   endConfirmTitle: (n) => (n === 1 ? "Mettre fin à 1 session partagée ?" : `Mettre fin à ${n} sessions partagées ?`),
   ended: (n) => (n === 1 ? "1 session partagée terminée. Son poste est libre." : `${n} sessions partagées terminées. Leurs postes sont libres.`),
-  endNotFound: (n) => `${n} étai(en)t déjà terminée(s).`,
+  endNotFound: (n) => (n === 1 ? "1 était déjà terminée." : `${n} étaient déjà terminées.`),
   sessionsEmpty: "Aucune session partagée en ce moment",
   sessionsEmptyHint: "Un poste simultané est occupé quand un agent démarre une session d'assistance, et libéré quand la dernière se termine.",
   allProducts: "Tous les produits",
-  occupiedOf: (o, t) => `${o} postes occupés sur ${t}`,
+  occupiedOf: (o, t) => `${o} ${o > 1 ? "postes occupés" : "poste occupé"} sur ${t}`,
   waitingCount: (n) => `${n} dans la file d'attente`,
   releaseRequests: "Demandes de libération",
   releaseSub: "Des agents qui attendent un poste vous demandent d'en libérer un qui n'est pas vraiment utilisé. Les sessions sans client connecté depuis le plus longtemps sont les plus susceptibles d'être inactives.",
@@ -627,8 +643,8 @@ const fr: Messages = {
   subscriptionSub: "Les licences par produit, leur utilisation et son évolution.",
   namedSeats: "Postes nominatifs",
   concurrentSeats: "Postes simultanés",
-  assignedOf: (a, t) => `${a} sur ${t} attribués`,
-  occupiedOfShort: (o, t) => `${o} sur ${t} occupés`,
+  assignedOf: (a, t) => `${a} sur ${t} ${a > 1 ? "attribués" : "attribué"}`,
+  occupiedOfShort: (o, t) => `${o} sur ${t} ${o > 1 ? "occupés" : "occupé"}`,
   eligibleAgents: (n) => (n === 1 ? "1 agent les partage" : `${n} agents les partagent`),
   changeLicenses: "Modifier les licences",
   changeLicensesOf: (product) => `Modifier les licences de ${product}`,
@@ -788,7 +804,7 @@ const fr: Messages = {
   waitingPosition: (position, since) => `${position}${position === 1 ? "er" : "e"}, en file d'attente ${since}`,
 
   // ----- Board: usage chart and when seats ran out -----
-  tooltipOccupied: (o, total) => `${o} postes occupés sur ${total}`,
+  tooltipOccupied: (o, total) => `${o} ${o > 1 ? "postes occupés" : "poste occupé"} sur ${total}`,
   tooltipRefusals: (n) => (n === 1 ? "1 agent refusé" : `${n} agents refusés`),
   tooltipWaits: (n, p95) => `${n === 1 ? "1 agent admis" : `${n} agents admis`} après attente${p95 ? ` (jusqu'à ${p95})` : ""}`,
   shortagesTitle: "Quand les postes ont manqué",
@@ -827,6 +843,22 @@ const fr: Messages = {
   },
   auditSources: { manual: "à la main", import: "import CSV", scim: "SCIM", scim_group: "groupe SCIM" },
   auditCodes: { NO_NAMED_SEAT_AVAILABLE: "plus de poste nominatif libre", NO_SUBSCRIPTION: "pas d'abonnement au produit" },
+
+  // ----- Board: controls -----
+  chooseFile: "Choisir un fichier",
+  noFileChosen: "Aucun fichier choisi",
+
+  // ----- Board: overview -----
+  navOverview: "Vue d'ensemble",
+  overviewSub: "Chaque produit d'un coup d'œil : les postes utilisés, qui attend, ce que les agents ont demandé, et quand les postes ont manqué pour la dernière fois.",
+  allInUse: "Tous utilisés",
+  reservedUntil: (time) => `poste réservé jusqu'à ${time}`,
+  waitingSince: (since) => `en file d'attente ${since}`,
+  openRequests: (n) => (n === 1 ? "1 demande en cours" : `${n} demandes en cours`),
+  lastRanOut: "Dernière fois que les postes ont manqué",
+  outOfSeatsNow: (since) => `Plus aucun poste libre en ce moment, ${since}`,
+  forDuration: (d) => `pendant ${d}`,
+  neverRanOut: "Pas au cours des 7 derniers jours.",
 };
 
 const dictionaries: Record<Lang, Messages> = { en, fr };

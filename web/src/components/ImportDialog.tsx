@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { errorText, importUsersCsv, type ImportProgress, type ImportResult } from "../api";
 import { useI18n } from "../i18n";
-import { Dialog, ErrorMessage, SuccessMessage } from "./ui";
+import { Dialog, ErrorMessage, FileInput, SuccessMessage } from "./ui";
 
 const EXAMPLE = `email,name,role,seats,password
 jeanne@example.com,Jeanne Dupont,agent,remote-support-v5:concurrent,
@@ -83,15 +83,13 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
 
         <div className="field">
           <label htmlFor="import-file">{t.importFile}</label>
-          <input
+          <FileInput
             id="import-file"
-            type="file"
             accept=".csv,text/csv"
             disabled={busy}
             data-autofocus
             aria-describedby="import-file-help"
-            onChange={(event) => {
-              const chosen = event.target.files?.[0] ?? null;
+            onFile={(chosen) => {
               setFile(chosen);
               setHelpOpen(false);
               if (chosen) void check(chosen);
