@@ -210,6 +210,7 @@ describe("admin center board (browser)", () => {
     await dialog.waitFor({ state: "detached" });
     await card.getByText("10 / 12").or(card.getByText(/\/\s*12/)).first().waitFor();
     await eventually(async () => assert.equal(await card.getByRole("note", { name: "Need more seats?" }).count(), 0));
+    assert.match(await card.innerText(), /Refusals:\s*2/, "the period's refusals still show beside the chart");
     // The peak still compares with the ten licences of its time.
     await card.getByText("Peak 10 of 10").waitFor();
     await hoverLatest();

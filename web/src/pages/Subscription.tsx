@@ -205,8 +205,10 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
     if (i > 0 && p.total > points[i - 1].total) lastIncrease = i;
   });
   const sinceIncrease = points?.slice(lastIncrease + 1) ?? [];
-  const refusals = sinceIncrease.reduce((sum, p) => sum + p.refusals, 0);
-  const waits = sinceIncrease.reduce((sum, p) => sum + p.waits, 0);
+  const refusalsSince = sinceIncrease.reduce((sum, p) => sum + p.refusals, 0);
+  const waitsSince = sinceIncrease.reduce((sum, p) => sum + p.waits, 0);
+  const refusals = points?.reduce((sum, p) => sum + p.refusals, 0) ?? 0;
+  const waits = points?.reduce((sum, p) => sum + p.waits, 0) ?? 0;
   // The peak compared with the licences of its own time, not today's.
   const peakPoint = points?.reduce<UsagePoint | null>((best, p) => (best === null || p.occupiedMax > best.occupiedMax ? p : best), null) ?? null;
   const waitPoints = points?.filter((p) => p.waitMeanSeconds !== null) ?? [];
@@ -240,12 +242,12 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
         </div>
       </div>
       {csvError && <ErrorMessage>{csvError}</ErrorMessage>}
-      {(refusals > 0 || waits > 0) && (
+      {(refusalsSince > 0 || waitsSince > 0) && (
         <div className="callout" role="note" aria-label={t.needMoreTitle}>
           <div>
             <p className="callout-title">{t.needMoreTitle}</p>
             <p>
-              {t.needMoreBody(refusals, waits, t.rangesInline[range])} {billing ? t.needMoreBilling : t.needMoreOthers}
+              {t.needMoreBody(refusalsSince, waitsSince, t.rangesInline[range])} {billing ? t.needMoreBilling : t.needMoreOthers}
             </p>
           </div>
           {billing && (
