@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../../../../../test/support/suite.js";
+import { openEvents } from "../../../../../test/support/events.js";
 import { pool, sleep, until } from "../../../../../test/support/pool.js";
 
 eachBackend("release requests, the queue and shortages", ({ t }) => {
@@ -17,9 +18,16 @@ eachBackend("release requests, the queue and shortages", ({ t }) => {
     const other = await t().account();
     assert.equal((await close(asked.body.id, { outcome: "dismissed" }, other.admin.token)).status, 404);
 
+    const events = await openEvents(await t().listen(), asker.token);
     const closed = await close(asked.body.id, { outcome: "dismissed", note: "Hugo is with a customer: wait in the queue." });
     assert.equal(closed.status, 200);
     assert.equal(closed.body.outcome, "dismissed");
+    const heard = await events.next("release_request.closed");
+    events.close();
+    assert.deepEqual(
+      { outcome: heard.outcome, note: heard.note, requestId: heard.requestId, product: heard.product },
+      { outcome: "dismissed", note: "Hugo is with a customer: wait in the queue.", requestId: asked.body.id, product: p.product.slug },
+    );
     assert.deepEqual((await t().call("GET", "/api/v1/release-requests", { token: admin })).body.items, []);
     const mine = await t().call("GET", "/api/v1/me/release-requests", { token: asker.token });
     assert.equal(mine.status, 200);
