@@ -16,8 +16,9 @@ import { auditActor, type UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { publish } from "./signals.js";
+import type { ClosedReleaseRequest, EndedSharedSessions, Page, Queue, ReleaseRequest, SharedSession } from "../domain/shapes.js";
 
-export async function listSharedSessions(db: Db, principal: UserPrincipal, query: { product?: string; limit: number; cursor?: string }) {
+export async function listSharedSessions(db: Db, principal: UserPrincipal, query: { product?: string; limit: number; cursor?: string }): Promise<Page<SharedSession>> {
   const product = query.product !== undefined ? await requireProduct(db, query.product) : undefined;
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenSharedSessions(db, principal.accountId, {
@@ -57,7 +58,7 @@ export async function listSharedSessions(db: Db, principal: UserPrincipal, query
  * queue holds them. The agents hear of it (event, next heartbeat, 409 on their next call)
  * and may not take a seat of the product again during the account's cooldown.
  */
-export async function endSharedSessionsByAdmin(db: Db, principal: UserPrincipal, ids: string[], reason: string | undefined) {
+export async function endSharedSessionsByAdmin(db: Db, principal: UserPrincipal, ids: string[], reason: string | undefined): Promise<EndedSharedSessions> {
   const { accountId } = principal;
   const wanted = [...new Set(ids)];
   const found = (await findSharedSessions(db, accountId, wanted.filter((id) => isId("ss", id)))).filter((s) => s.ended_at === null);
@@ -74,7 +75,7 @@ export async function endSharedSessionsByAdmin(db: Db, principal: UserPrincipal,
   return { ended: wanted.filter((id) => ended.has(id)), notFound: wanted.filter((id) => !ended.has(id)) };
 }
 
-export async function listReleaseRequests(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
+export async function listReleaseRequests(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }): Promise<Page<ReleaseRequest>> {
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenReleaseRequests(db, principal.accountId, { limit: query.limit, after: after && { at: String(after[0]), id: String(after[1]) } });
   return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], (r) => ({
@@ -92,7 +93,13 @@ export async function listReleaseRequests(db: Db, principal: UserPrincipal, quer
  * note: the agent sees it (GET /me/release-requests, a `release_request.closed` event).
  * A request already closed, unknown or of another account is a 404.
  */
-export async function closeReleaseRequestByAdmin(db: Db, principal: UserPrincipal, id: string, outcome: "dismissed" | "resolved", note: string | undefined) {
+export async function closeReleaseRequestByAdmin(
+  db: Db,
+  principal: UserPrincipal,
+  id: string,
+  outcome: "dismissed" | "resolved",
+  note: string | undefined,
+): Promise<ClosedReleaseRequest> {
   const { accountId } = principal;
   if (!isId("rr", id)) throw notFound("release request");
   const by = { id: principal.user.id, name: principal.user.name };
@@ -114,14 +121,14 @@ export async function closeReleaseRequestByAdmin(db: Db, principal: UserPrincipa
 export function releaseRequestView(
   r: { id: string; message: string | null; created_at: Date; resolved_at: Date | null; outcome: string | null; note: string | null; closed_by_name: string | null },
   product: { slug: string; name: string },
-) {
+): ClosedReleaseRequest {
   return {
     id: r.id,
     product: product.slug,
     productName: product.name,
     message: r.message,
     createdAt: r.created_at.toISOString(),
-    status: r.resolved_at === null ? ("open" as const) : ("closed" as const),
+    state: r.resolved_at === null ? ("open" as const) : ("closed" as const),
     closedAt: r.resolved_at?.toISOString() ?? null,
     outcome: r.outcome as "seat_granted" | "gave_up" | "dismissed" | "resolved" | null,
     note: r.note,
@@ -130,7 +137,7 @@ export function releaseRequestView(
 }
 
 /** The queue of each product (or one): who waits, in which position, since when, and the seats reserved for someone. */
-export async function listQueue(db: Db, principal: UserPrincipal, query: { product?: string }) {
+export async function listQueue(db: Db, principal: UserPrincipal, query: { product?: string }): Promise<Queue> {
   const product = query.product !== undefined ? await requireProduct(db, query.product) : undefined;
   const now = new Date();
   const rows = await listQueuePlaces(db, principal.accountId, product?.id);

@@ -6,22 +6,11 @@ import type { Db } from "../store/database.js";
 import { occupancyBefore, usageEvents } from "../store/usage.repository.js";
 import type { UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
+import type { Shortages, Usage, UsagePoint } from "../domain/shapes.js";
 
 export const DEFAULT_STEP_SECONDS = 60;
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
 export const MAX_POINTS = 10_000;
-
-export interface UsagePoint {
-  t: string;
-  total: number;
-  occupiedMax: number;
-  /** The licensed total when occupiedMax was reached (a step may hold a licence change). */
-  totalAtPeak: number;
-  refusals: number;
-  waits: number;
-  waitMeanSeconds: number | null;
-  waitP95Seconds: number | null;
-}
 
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
@@ -29,7 +18,6 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-
 
 function windowOf(query: { from?: string; to?: string }): { from: Date; to: Date } {
   const to = query.to ? requireTimestamp("to", query.to) : new Date();
@@ -57,7 +45,7 @@ async function loadWindow(db: Db, accountId: string, productId: string, from: Da
   return { initial: { occupied: 0, total: subscription?.concurrent_total ?? 0 }, events };
 }
 
-export async function usageSeries(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string; step?: number }) {
+export async function usageSeries(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string; step?: number }): Promise<Usage> {
   const product = await requireProduct(db, query.product);
   const { from, to } = windowOf(query);
   const step = query.step ?? DEFAULT_STEP_SECONDS;
@@ -106,7 +94,7 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
 }
 
 /** When every seat of the product was in use in the window (default: the last hour), oldest first. */
-export async function usageShortages(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string }) {
+export async function usageShortages(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string }): Promise<Shortages> {
   const product = await requireProduct(db, query.product);
   const { from, to } = windowOf(query);
   const { initial, events } = await loadWindow(db, principal.accountId, product.id, from, to);

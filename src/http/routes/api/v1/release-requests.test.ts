@@ -32,7 +32,7 @@ eachBackend("release requests, the queue and shortages", ({ t }) => {
     const mine = await t().call("GET", "/api/v1/me/release-requests", { token: asker.token });
     assert.equal(mine.status, 200);
     assert.deepEqual(
-      mine.body.items.map((r: any) => [r.status, r.outcome, r.note, r.closedBy, r.product]),
+      mine.body.items.map((r: any) => [r.state, r.outcome, r.note, r.closedBy, r.product]),
       [["closed", "dismissed", "Hugo is with a customer: wait in the queue.", (await t().call("GET", `/api/v1/users/${p.account.admin.id}`, { token: admin })).body.name, p.product.slug]],
     );
     assert.equal((await close(asked.body.id, { outcome: "resolved" })).status, 404, "already closed");
@@ -91,7 +91,7 @@ eachBackend("release requests, the queue and shortages", ({ t }) => {
     await t().call("POST", `/api/v1/me/sessions/${held.body.id}/end`, { token: holder.token });
     const after = (await t().call("GET", "/api/v1/queue", { token: admin })).body.items;
     assert.deepEqual(after.map((e: any) => [e.user.name, e.state, e.position]), [["Louis David", "reserved", null], ["Manon Bertrand", "waiting", 1]]);
-    assert.ok(Date.parse(after[0].reservedUntil) > Date.now() + 500_000);
+    assert.ok(Date.parse(after[0].reservedUntil!) > Date.now() + 500_000);
     assert.equal((await t().call("GET", "/api/v1/queue", { token: holder.token })).status, 403);
     assert.equal((await t().call("GET", "/api/v1/queue?product=nope", { token: admin })).status, 404);
   });
@@ -111,7 +111,7 @@ eachBackend("release requests, the queue and shortages", ({ t }) => {
     await t().call("POST", "/api/v1/me/heartbeat", { token: a.token });
     await t().call("POST", `/api/v1/me/sessions/${s.body.id}/connect`, { token: a.token, body: { mode: "attended", platform: "windows" } });
     const connected = (await t().call("GET", "/api/v1/shared-sessions", { token: admin })).body.items[0];
-    assert.ok(Date.parse(connected.lastHeartbeatAt) > Date.parse(connected.since));
+    assert.ok(Date.parse(connected.lastHeartbeatAt!) > Date.parse(connected.since));
     assert.equal(connected.idleSince, null);
 
     const running = await t().call("GET", `/api/v1/usage/shortages?product=${p.product.slug}&from=${from}`, { token: admin });
@@ -138,6 +138,6 @@ eachBackend("release requests, the queue and shortages", ({ t }) => {
     assert.equal(totals[0], 2, "before the licences were added");
     assert.equal(totals.at(-1), 4);
     const peak = series.body.items.find((x: any) => x.occupiedMax === 1);
-    assert.equal(peak.totalAtPeak, 2, "the peak is compared with the licences of its time");
+    assert.equal(peak?.totalAtPeak, 2, "the peak is compared with the licences of its time");
   });
 });

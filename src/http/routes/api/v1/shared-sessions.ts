@@ -3,72 +3,9 @@ import { closeReleaseRequestByAdmin, endSharedSessionsByAdmin, listQueue, listRe
 import { usageCsv, usageSeries, usageShortages } from "../../../../services/usage.service.js";
 import { DomainError } from "../../../../domain/errors.js";
 import { userOf } from "../../../plugins/auth.js";
-import { ClosedReleaseRequest, IdParam, PageQuery, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
+import { ClosedReleaseRequest, EndedSharedSessions, Queue, ReleaseRequest, SharedSession, Shortages, StringEnum, Timestamp, Usage, page } from "../../../../domain/shapes.js";
+import { IdParam, PageQuery, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const SharedSession = Type.Object({
-  id: Type.String(),
-  product: Type.String(),
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
-  state: StringEnum(["pending", "active"]),
-  since: Type.String({ format: "date-time" }),
-  leaseExpiresAt: Type.String({ format: "date-time" }),
-  lastHeartbeatAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], {
-    description: "extension: the agent app's last heartbeat; null when none came since the session began",
-  }),
-  idleSince: Type.Union([Type.String({ format: "date-time" }), Type.Null()], {
-    description: "extension: since when no support session of it is connected (its last connection ended, else since it began); null while one is connected",
-  }),
-  sessions: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      state: StringEnum(["pending", "active"]),
-      mode: Type.Optional(Type.String()),
-      platform: Type.Optional(Type.String()),
-      createdAt: Type.String({ format: "date-time" }),
-    }),
-  ),
-});
-
-const ReleaseRequest = Type.Object({
-  id: Type.String(),
-  product: Type.String(),
-  productName: Type.String(),
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
-  message: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: "date-time" }),
-});
-
-const QueuePlace = Type.Object({
-  product: Type.String(),
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
-  state: StringEnum(["waiting", "reserved"], { description: "waiting for a seat, or a freed seat is kept for the agent until reservedUntil" }),
-  position: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: "1 = served next; null when reserved" }),
-  since: Type.String({ format: "date-time", description: "when the agent joined the queue" }),
-  reservedUntil: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
-  waitingRequest: Type.Boolean({ description: "a waiting POST /me/sessions of the agent is open (it is served the moment a seat frees)" }),
-});
-
-const Shortage = Type.Object({
-  start: Type.String({ format: "date-time" }),
-  end: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "null while it lasts" }),
-  durationSeconds: Type.Integer(),
-  total: Type.Integer({ description: "the licensed concurrent seats when it began" }),
-  refusals: Type.Integer({ description: "starts refused meanwhile (ALL_SHARED_SEATS_IN_USE)" }),
-  waits: Type.Integer({ description: "agents admitted after waiting" }),
-  waitMaxSeconds: Type.Union([Type.Integer(), Type.Null()]),
-});
-
-const UsagePoint = Type.Object({
-  t: Type.String({ format: "date-time" }),
-  total: Type.Integer(),
-  occupiedMax: Type.Integer(),
-  totalAtPeak: Type.Integer({ description: "extension: the licensed total when occupiedMax was reached (a step may hold a licence change)" }),
-  refusals: Type.Integer(),
-  waits: Type.Integer(),
-  waitMeanSeconds: Type.Union([Type.Number(), Type.Null()]),
-  waitP95Seconds: Type.Union([Type.Number(), Type.Null()]),
-});
 
 export function register(app: App, { db, engine }: RouteDeps): void {
   const manageSeats = { access: { auth: "user" as const, privilege: "seats:manage" as const } };
@@ -93,7 +30,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
         { ids: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 500 }), reason: Type.Optional(Type.String({ maxLength: 200 })) },
         { additionalProperties: false },
       ),
-      response: { 200: Type.Object({ ended: Type.Array(Type.String()), notFound: Type.Array(Type.String()) }), ...problems(400, 401, 403) },
+      response: { 200: EndedSharedSessions, ...problems(400, 401, 403) },
     },
     handler: async (request) => endSharedSessionsByAdmin(engine.db, userOf(request), request.body.ids, request.body.reason),
   });
@@ -134,7 +71,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
       tags: ["shared sessions"],
       summary: "Extension: the agents waiting for a concurrent seat, per product in queue order, and the seats reserved for someone",
       querystring: Type.Object({ product: Type.Optional(Slug) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(QueuePlace) }), ...problems(400, 401, 403, 404) },
+      response: { 200: Queue, ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => listQueue(db, userOf(request), request.query),
   });
@@ -146,7 +83,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
       summary: "Extension: when every concurrent seat was in use (S11), oldest first, with refusals and waits",
       description: "Default window: the last hour. A period still running has `end: null`.",
       querystring: Type.Object({ product: Slug, from: Type.Optional(Timestamp), to: Type.Optional(Timestamp) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ product: Type.String(), from: Type.String(), to: Type.String(), items: Type.Array(Shortage) }), ...problems(400, 401, 403, 404) },
+      response: { 200: Shortages, ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => usageShortages(db, userOf(request), request.query),
   });
@@ -165,7 +102,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
         },
         { additionalProperties: false },
       ),
-      response: { 200: Type.Object({ product: Type.String(), from: Type.String(), to: Type.String(), step: Type.Integer(), items: Type.Array(UsagePoint) }), ...problems(400, 401, 403, 404, 406) },
+      response: { 200: Usage, ...problems(400, 401, 403, 404, 406) },
     },
     handler: async (request, reply) => {
       const accept = request.headers.accept ?? "application/json";
