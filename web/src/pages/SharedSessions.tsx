@@ -14,7 +14,7 @@ const MAX_SESSIONS = 2000;
 const REQUESTS_SHOWN = 3;
 
 /** Lower case without accents: "Élodie" matches "elodie". */
-export function fold(text: string): string {
+function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLowerCase();
 }
 
@@ -22,7 +22,7 @@ export function fold(text: string): string {
  * The session a release request is about: the holder of the request's product whom its
  * note names (full name, else first name), else the one idle longest. Never the requester's.
  */
-export function sessionAbout(request: ReleaseRequest, sessions: SharedSession[]): { session: SharedSession; named: boolean } | null {
+function sessionAbout(request: ReleaseRequest, sessions: SharedSession[]): { session: SharedSession; named: boolean } | null {
   const candidates = sessions.filter((s) => s.product === request.product && s.user.id !== request.user.id);
   const note = fold(request.message ?? "");
   if (note) {
@@ -176,7 +176,11 @@ function SharedSessionsManager() {
 
   const queueByProduct = useMemo(() => {
     const byProduct = new Map<string, QueuePlace[]>();
-    for (const place of queue ?? []) byProduct.set(place.product, [...(byProduct.get(place.product) ?? []), place]);
+    for (const place of queue ?? []) {
+      const places = byProduct.get(place.product);
+      if (places) places.push(place);
+      else byProduct.set(place.product, [place]);
+    }
     return byProduct;
   }, [queue]);
 
