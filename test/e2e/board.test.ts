@@ -175,6 +175,16 @@ describe("admin center board (browser)", () => {
     await table.getByText("Non connectée").first().waitFor();
     assert.equal(await table.getByText(/en attente/i).count(), 0);
     await page.getByRole("complementary", { name: "File d'attente" }).getByText(/^Réservé pour Karine Garcia jusqu'à/).waitFor();
+    // The longer French words fit: the table needs no sideways scrolling, nothing leaves the release panel.
+    const overflow = await page.evaluate(() => {
+      const wrap = document.querySelector(".sessions-layout .table-wrap")!;
+      const panel = document.querySelector(".release-panel")!.getBoundingClientRect();
+      return {
+        table: wrap.scrollWidth - wrap.clientWidth,
+        panel: [...document.querySelectorAll(".release-panel *")].filter((el) => el.getBoundingClientRect().right > panel.right + 1).map((el) => el.textContent),
+      };
+    });
+    assert.deepEqual(overflow, { table: 0, panel: [] });
     await shot(page, "board-sessions-fr");
     await assertNoAxeViolations(page, "Gérer les sessions partagées");
   });

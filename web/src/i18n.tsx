@@ -630,7 +630,7 @@ const fr: Messages = {
   selectAllSessions: "Sélectionner toutes les sessions",
   live: "En direct",
   liveHelp: "Actualisé toutes les quelques secondes",
-  pendingLongest: "Non connectée depuis le plus longtemps",
+  pendingLongest: "La plus ancienne",
   namesAnd: (names, more) => {
     if (more > 0) return `${names.join(", ")} et ${more} autre${more > 1 ? "s" : ""}`;
     return names.length > 1 ? `${names.slice(0, -1).join(", ")} et ${names[names.length - 1]}` : names.join("");
