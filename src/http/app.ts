@@ -10,6 +10,7 @@ import type { DatabaseHandle } from "../store/database.js";
 import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
 import { productDisplayName } from "../services/product.service.js";
+import { LeaseSigner } from "../services/lease-keys.service.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
 import { installBodyParsers } from "./plugins/body-parsers.js";
@@ -22,6 +23,7 @@ import { findWebDist, installAdminCenter } from "./plugins/admin-center.js";
 import { loggerOptions } from "./plugins/logging.js";
 import { docsContentSecurityPolicy, installSecurityHeaders } from "./plugins/security-headers.js";
 import * as ops from "./routes/ops.js";
+import * as jwks from "./routes/jwks.js";
 import * as products from "./routes/api/v1/products.js";
 import * as accounts from "./routes/api/v1/accounts.js";
 import * as auth from "./routes/api/v1/auth.js";
@@ -107,8 +109,10 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     app.addHook("onClose", stop);
   }
 
-  const deps = { db, config, engine };
+  const leases = await LeaseSigner.open(db, config, (error) => app.log.warn({ err: error }, "lease key reload failed"));
+  const deps = { db, config, engine, leases };
   ops.register(app, deps, metrics);
+  jwks.register(app, deps);
   app.get("/openapi.json", { config: { access: { auth: "public" } }, schema: { hide: true } }, async () => app.swagger());
   products.register(app, deps);
   accounts.register(app, deps);

@@ -75,6 +75,7 @@ export async function updateAccount(db: Db, principal: Principal, input: { name?
 export interface AuditQuery {
   actor?: string;
   action?: string;
+  target?: string;
   from?: string;
   to?: string;
   limit: number;
@@ -95,6 +96,7 @@ export async function listAudit(db: Db, principal: Principal, query: AuditQuery)
   const rows = await listAuditRows(db, accountOf(principal), {
     actor: query.actor,
     action: query.action,
+    target: query.target,
     ...auditWindow(query),
     after: after && { at: after[0], id: after[1] },
     limit: query.limit,
@@ -108,7 +110,7 @@ export const AUDIT_CSV_COLUMNS = ["at", "actorType", "actorId", "actorName", "ac
 
 /** The audit entries matching the filters as CSV, newest first, the details as JSON. */
 export async function auditCsv(db: Db, principal: Principal, query: Omit<AuditQuery, "limit" | "cursor">): Promise<string> {
-  const rows = await listAuditRows(db, accountOf(principal), { actor: query.actor, action: query.action, ...auditWindow(query), limit: AUDIT_CSV_MAX_ROWS });
+  const rows = await listAuditRows(db, accountOf(principal), { actor: query.actor, action: query.action, target: query.target, ...auditWindow(query), limit: AUDIT_CSV_MAX_ROWS });
   return csvLines(
     AUDIT_CSV_COLUMNS,
     rows.slice(0, AUDIT_CSV_MAX_ROWS).map((r) => [r.at.toISOString(), r.actor_type, r.actor_id, r.actor_name, r.action, r.target_type, r.target_id, r.target_name, r.details]),

@@ -61,6 +61,8 @@ export function auditInsert(accountId: string, rows: { actor: AuditActor; entry:
 export interface AuditFilter {
   actor?: string;
   action?: string;
+  /** Entries about this user, group, token… (index audit_log_by_target). */
+  target?: string;
   /** At or after. */
   from?: Date;
   /** Before. */
@@ -78,6 +80,7 @@ export async function listAudit(db: Db, accountId: string, filter: AuditFilter):
     .orderBy("id", "desc")
     .limit(filter.limit + 1);
   if (filter.actor) query = query.where("actor_id", "=", filter.actor);
+  if (filter.target) query = query.where("target_id", "=", filter.target);
   if (filter.from) query = query.where("at", ">=", filter.from);
   if (filter.to) query = query.where("at", "<", filter.to);
   if (filter.action) {

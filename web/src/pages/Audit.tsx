@@ -21,7 +21,7 @@ function dayStart(day: string, next = false): string | undefined {
 function targetLink(target: AuditEntry["target"]): string | null {
   switch (target.type) {
     case "user":
-      return target.name ? `/users?q=${encodeURIComponent(target.name)}` : null;
+      return `/users/${encodeURIComponent(target.id)}`;
     case "group":
       return "/groups";
     case "product":

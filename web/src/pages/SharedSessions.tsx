@@ -7,7 +7,8 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
-import { Avatar, Dialog, EmptyState, ErrorMessage, Loading, Meter, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Avatar, Dialog, EmptyState, ErrorMessage, Loading, Meter, PageHeader, Reason } from "../components/ui";
+import { useToast } from "../components/Toast";
 
 const POLL_MS = 3000;
 const MAX_SESSIONS = 2000;
@@ -54,7 +55,7 @@ export function SharedSessionsPage() {
 }
 
 function SharedSessionsManager() {
-  const { t, formatRelative, formatDateTime, formatDuration, formatTime } = useI18n();
+  const { t, formatRelative, formatDateTime, formatDuration, formatTime, seatLabel } = useI18n();
   const { subscription, productName, refreshSubscription, products } = useData();
   const [params, setParams] = useQueryState();
   const product = params.get("product") ?? "";
@@ -69,8 +70,7 @@ function SharedSessionsManager() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const [closing, setClosing] = useState<{ request: ReleaseRequest; outcome: "dismissed" | "resolved" } | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [requestNotice, setRequestNotice] = useState<string | null>(null);
+  const toast = useToast();
   const [now, setNow] = useState(Date.now());
   const [showAllRequests, setShowAllRequests] = useState(false);
   const generation = useRef(0);
@@ -194,10 +194,12 @@ function SharedSessionsManager() {
 
   const ended = (ids: string[], notFound: string[]) => {
     const gone = new Set([...ids, ...notFound]);
+    const endedIds = new Set(ids);
+    const freed = (sessions ?? []).filter((s) => endedIds.has(s.id)).map((s) => t.seatOfAgent(s.user.name, seatLabel(productName(s.product), "concurrent")));
     setSessions((current) => (current ?? []).filter((s) => !gone.has(s.id)));
     setSelected(new Set());
     setConfirming(false);
-    setNotice(`${t.ended(ids.length)}${notFound.length ? ` ${t.endNotFound(notFound.length)}` : ""}`);
+    toast(`${t.endedSeats(freed)}${notFound.length ? ` ${t.endNotFound(notFound.length)}` : ""}`);
     setFocusTable(true);
     void refreshSubscription();
     void load();
@@ -292,7 +294,6 @@ function SharedSessionsManager() {
               </button>
             </div>
           </div>
-          {notice && <SuccessMessage>{notice}</SuccessMessage>}
           {error && <ErrorMessage>{error}</ErrorMessage>}
           {shown === null ? (
             !error && <Loading />
@@ -404,7 +405,6 @@ function SharedSessionsManager() {
             </h2>
             <p className="card-sub">{t.releaseSub}</p>
             {requestsError && <ErrorMessage>{requestsError}</ErrorMessage>}
-            {requestNotice && <SuccessMessage>{requestNotice}</SuccessMessage>}
             {requests === null ? (
               !requestsError && <Loading />
             ) : requests.length === 0 ? (
@@ -523,7 +523,7 @@ function SharedSessionsManager() {
           onClose={() => setClosing(null)}
           onClosed={() => {
             setRequests((current) => (current ?? []).filter((r) => r.id !== closing.request.id));
-            setRequestNotice(t.requestClosed(closing.outcome, closing.request.user.name));
+            toast(t.requestClosed(closing.outcome, closing.request.user.name));
             setClosing(null);
             void load();
           }}

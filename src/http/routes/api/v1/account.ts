@@ -52,7 +52,14 @@ export function register(app: App, { db }: RouteDeps): void {
         "Extensions: `from` (at or after) and `to` (before) bound the entries' time. With `Accept: text/csv` the entries matching the filters " +
         `(at most ${AUDIT_CSV_MAX_ROWS.toLocaleString("en")}, newest first; limit and cursor do not apply) come as CSV with the columns ${AUDIT_CSV_COLUMNS.join(", ")} (details as JSON).`,
       querystring: Type.Object(
-        { actor: Type.Optional(Id), action: Type.Optional(Type.String({ maxLength: 100 })), from: Type.Optional(Timestamp), to: Type.Optional(Timestamp), ...PageQuery },
+        {
+          actor: Type.Optional(Id),
+          action: Type.Optional(Type.String({ maxLength: 100 })),
+          target: Type.Optional({ ...Id, description: "extension: only entries about this target (a user's id, say)" }),
+          from: Type.Optional(Timestamp),
+          to: Type.Optional(Timestamp),
+          ...PageQuery,
+        },
         { additionalProperties: false },
       ),
       response: { 200: page(AuditEntry), ...problems(400, 401, 403, 406) },
