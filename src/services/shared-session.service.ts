@@ -6,6 +6,7 @@ import { waitingEntries, type QueueEntry } from "../domain/seat-pool.js";
 import { insertAudit } from "../store/audit.repository.js";
 import type { Db } from "../store/database.js";
 import { decodeCursor, toPage } from "../store/pagination.js";
+import { insertAgentEvent } from "../store/agent-event.repository.js";
 import { findProductsByIds } from "../store/product.repository.js";
 import { findUser } from "../store/user.repository.js";
 import { listQueuePlaces } from "../store/queue.repository.js";
@@ -113,7 +114,9 @@ export async function closeReleaseRequestByAdmin(
       target: { type: "user", id: closed.user_id, ...(agent && { name: agent.name }) },
       details: { product: product.slug, requestId: closed.id, note: closed.note },
     });
-    await publish(tx, { t: "user", a: accountId, u: closed.user_id, e: { type: "release_request.closed", product: product.slug, requestId: closed.id, outcome, note: closed.note, by } });
+    const event = { type: "release_request.closed" as const, product: product.slug, requestId: closed.id, outcome, note: closed.note, by };
+    await insertAgentEvent(tx, accountId, closed.user_id, event);
+    await publish(tx, { t: "user", a: accountId, u: closed.user_id, e: event });
     return releaseRequestView(closed, product);
   });
 }

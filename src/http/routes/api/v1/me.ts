@@ -113,7 +113,7 @@ export function register(app: App, { engine, leases }: RouteDeps): void {
         "Each data: line is a JSON object with `type`. seat.granted, session.ended and seat.revoked come with an `id:` line; " +
         "a client that reconnects with the header `Last-Event-ID` first gets the events after it (kept for an hour). " +
         "queue.position events carry no id: the current positions are sent when the stream opens. The stream opens with `retry: 1000`. " +
-        "Extension: release_request.closed `{product, requestId, outcome, note, by}` when an admin closes the agent's release request (no id: GET /api/v1/me/release-requests has it).",
+        "Extension: release_request.closed `{product, requestId, outcome, note, by}`, with an `id:` line, when an admin closes the agent's release request.",
       produces: ["text/event-stream"],
     },
     handler: async (request, reply) => streamAgentEvents(engine, userOf(request), request, reply),
