@@ -90,7 +90,8 @@ export type AgentEvent =
   | { type: "seat.granted"; product: string; reservedUntil: string }
   | { type: "queue.position"; product: string; position: number }
   | { type: "session.ended"; product: string; sessionIds: string[]; by: Actor | null; reason: string }
-  | { type: "seat.revoked"; product: string };
+  | { type: "seat.revoked"; product: string }
+  | { type: "release_request.closed"; product: string; requestId: string; outcome: "dismissed" | "resolved"; note: string | null; by: Actor };
 
 /** What a change did, for the store to write set-based (the queue is written from its final state). */
 export interface PoolWrites {
@@ -106,8 +107,11 @@ export interface PoolWrites {
   /** Shared sessions whose lease restarts now (a start joining it, a connect). */
   leasesRenewed: Set<string>;
   cooldowns: Map<string, Date>;
-  /** Agents who got a seat: their open release requests close. */
-  releasesResolved: Set<string>;
+  /**
+   * Agents whose open release requests close, and why: they got a seat, or gave up (their
+   * queue place lapsed, or their seat or account went). A seat granted wins.
+   */
+  releasesClosed: Map<string, "seat_granted" | "gave_up">;
   refusals: number;
   /** Seconds each admitted waiter waited. */
   waits: number[];
@@ -212,7 +216,7 @@ export function allSharedSeatsInUse(queuePosition: number | null): DomainError {
 function emptyWrites(): PoolWrites {
   return {
     sharedStarted: [], sessionsStarted: [], sessionsConnected: [], sessionsEnded: [], sharedEnded: [], sessionsMoved: [],
-    leasesRenewed: new Set(), cooldowns: new Map(), releasesResolved: new Set(), refusals: 0, waits: [], events: [], served: [],
+    leasesRenewed: new Set(), cooldowns: new Map(), releasesClosed: new Map(), refusals: 0, waits: [], events: [], served: [],
   };
 }
 
@@ -387,7 +391,7 @@ export class SeatPool {
     agent.sharedSessionId = id;
     this.state.occupied++;
     this.writes.sharedStarted.push({ id, userId: agent.userId });
-    this.writes.releasesResolved.add(agent.userId);
+    this.writes.releasesClosed.set(agent.userId, "seat_granted");
     return id;
   }
 
@@ -463,6 +467,7 @@ export class SeatPool {
     this.endSessions(agent, sessionIds, ending);
     if (sharedSessionId !== null) this.endShared(agent, ending);
     this.state.queue = this.state.queue.filter((e) => e.userId !== userId);
+    this.gaveUp(userId);
     if (sessionIds.length > 0) this.event(userId, { type: "session.ended", product: this.state.product, sessionIds, by: ending.by, reason: ending.reason });
     this.settle();
     return sharedSessionId;
@@ -530,9 +535,14 @@ export class SeatPool {
     this.writes.events.push({ userId, event });
   }
 
-  /** Dead places go; free seats go to the head of the queue as reservations, in order. */
+  private gaveUp(userId: string): void {
+    if (!this.writes.releasesClosed.has(userId)) this.writes.releasesClosed.set(userId, "gave_up");
+  }
+
+  /** Dead places go (their agents gave up); free seats go to the head of the queue as reservations, in order. */
   private settle(): void {
     const now = this.now;
+    for (const e of this.state.queue) if (!isLive(e, now)) this.gaveUp(e.userId);
     this.state.queue = this.state.queue.filter((e) => isLive(e, now));
     const until = this.leaseExpiresAt;
     for (const entry of waitingEntries(this.state, now).slice(0, freeSeats(this.state, now))) {

@@ -195,6 +195,8 @@ export const SharedSession = Type.Object({
   state: StringEnum(["pending", "active"]),
   since: Timestamp,
   leaseExpiresAt: Timestamp,
+  lastHeartbeatAt: Nullable(Timestamp),
+  idleSince: Nullable(Timestamp),
   sessions: Type.Array(
     Type.Object({
       id: Type.String(),
@@ -213,6 +215,7 @@ export const UsagePoint = Type.Object({
   t: Timestamp,
   total: Type.Integer(),
   occupiedMax: Type.Integer(),
+  totalAtPeak: Type.Integer({ description: "extension: the licensed total when occupiedMax was reached (a step may hold a licence change)" }),
   refusals: Type.Integer(),
   waits: Type.Integer(),
   waitMeanSeconds: Nullable(Type.Number()),
@@ -221,6 +224,57 @@ export const UsagePoint = Type.Object({
 export type UsagePoint = Static<typeof UsagePoint>;
 export const Usage = Type.Object({ product: Type.String(), from: Timestamp, to: Timestamp, step: Type.Integer(), items: Type.Array(UsagePoint) });
 export type Usage = Static<typeof Usage>;
+
+// Extensions: the queue as admins see it, release requests as their agent sees them, shortages.
+
+export const QueuePlace = Type.Object({
+  product: Type.String(),
+  user: UserRef,
+  state: StringEnum(["waiting", "reserved"], { description: "waiting for a seat, or a freed seat is kept for the agent until reservedUntil" }),
+  position: Nullable(Type.Integer({ minimum: 1, description: "1 = served next; null when reserved" })),
+  since: Type.String({ format: "date-time", description: "when the agent joined the queue" }),
+  reservedUntil: Nullable(Timestamp),
+  waitingRequest: Type.Boolean({ description: "a waiting POST /me/sessions of the agent is open (it is served the moment a seat frees)" }),
+});
+export type QueuePlace = Static<typeof QueuePlace>;
+export const Queue = Type.Object({ items: Type.Array(QueuePlace) });
+export type Queue = Static<typeof Queue>;
+
+export const ReleaseOutcome = StringEnum(["seat_granted", "gave_up", "dismissed", "resolved"], {
+  description: "seat_granted: the agent got a seat; gave_up: its queue place lapsed or its seat went; dismissed / resolved: by an admin, with a note",
+});
+export type ReleaseOutcome = Static<typeof ReleaseOutcome>;
+
+/** A release request as its agent sees it, with how it closed. */
+export const ClosedReleaseRequest = Type.Object({
+  id: Type.String(),
+  product: Type.String(),
+  productName: Type.String(),
+  message: Nullable(Type.String()),
+  createdAt: Timestamp,
+  state: StringEnum(["open", "closed"]),
+  closedAt: Nullable(Timestamp),
+  outcome: Nullable(ReleaseOutcome),
+  note: Nullable(Type.String({ description: "the admin's note to the agent" })),
+  closedBy: Nullable(Type.String({ description: "the name of the admin who closed it" })),
+});
+export type ClosedReleaseRequest = Static<typeof ClosedReleaseRequest>;
+export const MyReleaseRequests = Type.Object({ items: Type.Array(ClosedReleaseRequest) });
+export type MyReleaseRequests = Static<typeof MyReleaseRequests>;
+
+/** When every concurrent seat of a product was in use. */
+export const Shortage = Type.Object({
+  start: Timestamp,
+  end: Nullable(Type.String({ format: "date-time", description: "null while it lasts" })),
+  durationSeconds: Type.Integer(),
+  total: Type.Integer({ description: "the licensed concurrent seats when it began" }),
+  refusals: Type.Integer({ description: "starts refused meanwhile (ALL_SHARED_SEATS_IN_USE)" }),
+  waits: Type.Integer({ description: "agents admitted after waiting" }),
+  waitMaxSeconds: Nullable(Type.Integer()),
+});
+export type Shortage = Static<typeof Shortage>;
+export const Shortages = Type.Object({ product: Type.String(), from: Timestamp, to: Timestamp, items: Type.Array(Shortage) });
+export type Shortages = Static<typeof Shortages>;
 
 export const ScimToken = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Timestamp, lastUsedAt: Nullable(Timestamp) });
 export type ScimToken = Static<typeof ScimToken>;

@@ -2,6 +2,8 @@
 // hold exactly. A leap second (23:59:60), a day that does not exist (02-30) or a year a
 // Date can hold but the database cannot (-200000) is refused, not rounded or passed on.
 
+import { validationFailed } from "./errors.js";
+
 const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 export const MIN_YEAR = 1;
@@ -35,4 +37,11 @@ export function parseTimestamp(text: string): Date | undefined {
 
 export function isTimestamp(text: string): boolean {
   return parseTimestamp(text) !== undefined;
+}
+
+/** A query's time bound, which its route's schema already checked: read the same way, a 400 naming `field` if not. */
+export function requireTimestamp(field: string, text: string): Date {
+  const at = parseTimestamp(text);
+  if (!at) throw validationFailed(field, "format", { format: "date-time" });
+  return at;
 }

@@ -9,6 +9,7 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
+import { productDisplayName } from "../services/product.service.js";
 import { LeaseSigner } from "../services/lease-keys.service.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
@@ -86,7 +87,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   installBodyParsers(app);
   installValidators(app);
   if (checkResponses) installResponseCheck(app);
-  installErrorHandling(app);
+  installErrorHandling(app, (slug) => productDisplayName(db, slug));
   installAuth(app, db, config.operatorToken);
   installIdempotency(app, db);
   const metrics = createMetrics();

@@ -1,4 +1,6 @@
-import { notFound } from "../domain/errors.js";
+import { csvLines } from "../domain/csv-export.js";
+import { notFound, validationFailed } from "../domain/errors.js";
+import { requireTimestamp } from "../domain/timestamp.js";
 import { newId } from "../domain/ids.js";
 import type { Db } from "../store/database.js";
 import { findAccount, insertAccount, lockAccount, updateAccount as updateAccountRow, type AccountSettings } from "../store/account.repository.js";
@@ -70,14 +72,47 @@ export async function updateAccount(db: Db, principal: Principal, input: { name?
   return accountView(account);
 }
 
-export async function listAudit(db: Db, principal: Principal, query: { actor?: string; action?: string; target?: string; limit: number; cursor?: string }): Promise<Page<AuditEntry>> {
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  target?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+function auditWindow(query: { from?: string; to?: string }): { from?: Date; to?: Date } {
+  const window = {
+    from: query.from === undefined ? undefined : requireTimestamp("from", query.from),
+    to: query.to === undefined ? undefined : requireTimestamp("to", query.to),
+  };
+  if (window.from && window.to && window.from >= window.to) throw validationFailed("from", "fromBeforeTo");
+  return window;
+}
+
+export async function listAudit(db: Db, principal: Principal, query: AuditQuery): Promise<Page<AuditEntry>> {
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listAuditRows(db, accountOf(principal), {
     actor: query.actor,
     action: query.action,
     target: query.target,
+    ...auditWindow(query),
     after: after && { at: after[0], id: after[1] },
     limit: query.limit,
   });
   return toPage(rows, query.limit, (r) => [r.at.toISOString(), r.id], auditView);
+}
+
+/** At most this many entries in one CSV export: a narrower date range gives the rest. */
+export const AUDIT_CSV_MAX_ROWS = 100_000;
+export const AUDIT_CSV_COLUMNS = ["at", "actorType", "actorId", "actorName", "action", "targetType", "targetId", "targetName", "details"] as const;
+
+/** The audit entries matching the filters as CSV, newest first, the details as JSON. */
+export async function auditCsv(db: Db, principal: Principal, query: Omit<AuditQuery, "limit" | "cursor">): Promise<string> {
+  const rows = await listAuditRows(db, accountOf(principal), { actor: query.actor, action: query.action, target: query.target, ...auditWindow(query), limit: AUDIT_CSV_MAX_ROWS });
+  return csvLines(
+    AUDIT_CSV_COLUMNS,
+    rows.slice(0, AUDIT_CSV_MAX_ROWS).map((r) => [r.at.toISOString(), r.actor_type, r.actor_id, r.actor_name, r.action, r.target_type, r.target_id, r.target_name, r.details]),
+  );
 }

@@ -9,7 +9,7 @@ import { queuePosition, seatStatus, type Wait } from "../domain/seat-pool.js";
 import type { Db } from "../store/database.js";
 import { insertAudit } from "../store/audit.repository.js";
 import { findServedRequest, readSeatsOf } from "../store/pool.repository.js";
-import { upsertReleaseRequest } from "../store/release-request.repository.js";
+import { listReleaseRequestsOfAgent, upsertReleaseRequest } from "../store/release-request.repository.js";
 import { findAssignment } from "../store/seat.repository.js";
 import { heartbeatMany, type HeartbeatResult } from "../store/shared-session.repository.js";
 import { findSessionProduct, pendingSessionsOf } from "../store/support-session.repository.js";
@@ -22,7 +22,8 @@ import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { Waker } from "./signals.js";
 import { logout } from "./auth.service.js";
-import type { Heartbeat, MySeats, NewReleaseRequest, SignIn, SupportSession } from "../domain/shapes.js";
+import type { Heartbeat, MyReleaseRequests, MySeats, NewReleaseRequest, SignIn, SupportSession } from "../domain/shapes.js";
+import { releaseRequestView } from "./shared-session.service.js";
 import { supportSessionView } from "./views.js";
 
 export const MAX_WAIT_SECONDS = 60;
@@ -233,4 +234,13 @@ export async function createReleaseRequest(engine: Engine, principal: UserPrinci
       createdAt: request.created_at.toISOString(),
     };
   });
+}
+
+/** How long an agent still sees a closed request of its own. */
+export const CLOSED_REQUESTS_SHOWN_MS = 7 * 24 * 3600 * 1000;
+
+/** GET /me/release-requests: the agent's open requests and those of the last days, with the admin's note. */
+export async function myReleaseRequests(db: Db, principal: UserPrincipal): Promise<MyReleaseRequests> {
+  const rows = await listReleaseRequestsOfAgent(db, principal.accountId, principal.user.id, new Date(Date.now() - CLOSED_REQUESTS_SHOWN_MS));
+  return { items: rows.map((r) => releaseRequestView(r, { slug: r.slug, name: r.product_name })) };
 }

@@ -25,3 +25,8 @@ export async function requireProduct(db: Db, slug: string): Promise<ProductRow> 
   if (!product) throw notFound("product");
   return product;
 }
+
+/** What people call a product (its name), for messages that name it; the slug when unknown. */
+export async function productDisplayName(db: Db, slug: string): Promise<string> {
+  return (await findProductBySlug(db, slug))?.name ?? slug;
+}

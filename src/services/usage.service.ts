@@ -1,11 +1,12 @@
 // Usage history (S11, "Need more seats?"): seats in use over time, refusals and waits.
 import { validationFailed } from "../domain/errors.js";
-import { parseTimestamp } from "../domain/timestamp.js";
+import { findShortages } from "../domain/shortage.js";
+import { requireTimestamp } from "../domain/timestamp.js";
 import type { Db } from "../store/database.js";
 import { occupancyBefore, usageEvents } from "../store/usage.repository.js";
 import type { UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
-import type { Usage, UsagePoint } from "../domain/shapes.js";
+import type { Shortages, Usage, UsagePoint } from "../domain/shapes.js";
 
 export const DEFAULT_STEP_SECONDS = 60;
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
@@ -18,32 +19,41 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** The route's schema already checked the format; this reads it the same way. */
-function instant(field: string, text: string): Date {
-  const at = parseTimestamp(text);
-  if (!at) throw validationFailed(field, "format", { format: "date-time" });
-  return at;
+function windowOf(query: { from?: string; to?: string }): { from: Date; to: Date } {
+  const to = query.to ? requireTimestamp("to", query.to) : new Date();
+  const from = query.from ? requireTimestamp("from", query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
+  if (from >= to) throw validationFailed("from", "fromBeforeTo");
+  return { from, to };
+}
+
+/**
+ * The occupancy and licensed total in force at `from`, and the usage rows of the window.
+ * With no row before the window, its first row says what the total was before it (today's
+ * total is only right when nothing in the window changed it).
+ */
+async function loadWindow(db: Db, accountId: string, productId: string, from: Date, to: Date) {
+  const [before, events] = await Promise.all([occupancyBefore(db, accountId, productId, from), usageEvents(db, accountId, productId, from, to)]);
+  if (before) return { initial: { occupied: before.occupied, total: before.total }, events };
+  const first = events[0];
+  if (first) return { initial: { occupied: 0, total: first.total_before ?? first.total }, events };
+  const subscription = await db
+    .selectFrom("subscriptions")
+    .select("concurrent_total")
+    .where("account_id", "=", accountId)
+    .where("product_id", "=", productId)
+    .executeTakeFirst();
+  return { initial: { occupied: 0, total: subscription?.concurrent_total ?? 0 }, events };
 }
 
 export async function usageSeries(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string; step?: number }): Promise<Usage> {
   const product = await requireProduct(db, query.product);
-  const to = query.to ? instant("to", query.to) : new Date();
-  const from = query.from ? instant("from", query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);
+  const { from, to } = windowOf(query);
   const step = query.step ?? DEFAULT_STEP_SECONDS;
-  if (from >= to) throw validationFailed("from", "fromBeforeTo");
   const points = Math.ceil((to.getTime() - from.getTime()) / (step * 1000));
   if (points > MAX_POINTS) throw validationFailed("step", "tooManyPoints", { points, max: MAX_POINTS });
 
-  const subscription = await db
-    .selectFrom("subscriptions")
-    .select("concurrent_total")
-    .where("account_id", "=", principal.accountId)
-    .where("product_id", "=", product.id)
-    .executeTakeFirst();
-  const before = await occupancyBefore(db, principal.accountId, product.id, from);
-  let occupied = before?.occupied ?? 0;
-  let total = before?.total ?? subscription?.concurrent_total ?? 0;
-  const events = await usageEvents(db, principal.accountId, product.id, from, to);
+  const { initial, events } = await loadWindow(db, principal.accountId, product.id, from, to);
+  let { occupied, total } = initial;
 
   const items: UsagePoint[] = [];
   let e = 0;
@@ -51,6 +61,7 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
     const start = from.getTime() + i * step * 1000;
     const end = Math.min(start + step * 1000, to.getTime());
     let occupiedMax = occupied;
+    let totalAtPeak = total;
     let totalMax = total;
     let refusals = 0;
     const waits: number[] = [];
@@ -59,7 +70,10 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
       if (ev.kind === "occupancy") {
         occupied = ev.occupied;
         total = ev.total;
-        occupiedMax = Math.max(occupiedMax, occupied);
+        if (occupied > occupiedMax) {
+          occupiedMax = occupied;
+          totalAtPeak = total;
+        }
         totalMax = Math.max(totalMax, total);
       } else if (ev.kind === "refusal") refusals += ev.count;
       else if (ev.wait_seconds !== null) waits.push(ev.wait_seconds);
@@ -69,6 +83,7 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
       t: new Date(start).toISOString(),
       total: totalMax,
       occupiedMax,
+      totalAtPeak,
       refusals,
       waits: waits.length,
       waitMeanSeconds: waits.length ? round(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
@@ -76,6 +91,20 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
     });
   }
   return { product: product.slug, from: from.toISOString(), to: to.toISOString(), step, items };
+}
+
+/** When every seat of the product was in use in the window (default: the last hour), oldest first. */
+export async function usageShortages(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string }): Promise<Shortages> {
+  const product = await requireProduct(db, query.product);
+  const { from, to } = windowOf(query);
+  const { initial, events } = await loadWindow(db, principal.accountId, product.id, from, to);
+  const rows = events.map((e) => ({ at: e.at, kind: e.kind, occupied: e.occupied, total: e.total, waitSeconds: e.wait_seconds, count: e.count }));
+  return {
+    product: product.slug,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    items: findShortages(initial, rows, from, to).map((s) => ({ ...s, start: s.start.toISOString(), end: s.end?.toISOString() ?? null })),
+  };
 }
 
 export const USAGE_CSV_COLUMNS = ["t", "total", "occupiedMax", "refusals", "waits", "waitMeanSeconds", "waitP95Seconds"] as const;

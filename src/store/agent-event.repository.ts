@@ -33,3 +33,8 @@ export async function latestAgentEventId(db: Db, accountId: string, userId: stri
 export async function purgeAgentEvents(db: Db, before: Date): Promise<void> {
   await db.deleteFrom("agent_events").where("created_at", "<", before).execute();
 }
+
+/** An event for one agent that no seat change made (an admin closed its release request). */
+export async function insertAgentEvent(db: Db, accountId: string, userId: string, event: Record<string, unknown>): Promise<void> {
+  await sql`INSERT INTO agent_events (account_id, user_id, event, created_at) VALUES (${accountId}, ${userId}, ${JSON.stringify(event)}::jsonb, clock_timestamp())`.execute(db);
+}

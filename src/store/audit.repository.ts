@@ -78,6 +78,10 @@ export interface AuditFilter {
   action?: string;
   /** Entries about this user, group, token… (index audit_log_by_target). */
   target?: string;
+  /** At or after. */
+  from?: Date;
+  /** Before. */
+  to?: Date;
   after?: { at: string; id: string };
   limit: number;
 }
@@ -92,6 +96,8 @@ export async function listAudit(db: Db, accountId: string, filter: AuditFilter):
     .limit(filter.limit + 1);
   if (filter.actor) query = query.where("actor_id", "=", filter.actor);
   if (filter.target) query = query.where("target_id", "=", filter.target);
+  if (filter.from) query = query.where("at", ">=", filter.from);
+  if (filter.to) query = query.where("at", "<", filter.to);
   if (filter.action) {
     // `seat` matches every `seat.*` action; `seat.granted` matches itself.
     const action = filter.action;

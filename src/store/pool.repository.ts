@@ -374,9 +374,10 @@ function poolParts(f: PoolFlush): { updates: RawBuilder<unknown>[]; inserts: Raw
       VALUES ${values([...w.cooldowns].map(([userId, until]) => sql`(${accountId}, ${productId}, ${userId}, ${until}::timestamptz)`))}
       ON CONFLICT (account_id, product_id, user_id) DO UPDATE SET until = excluded.until`);
   }
-  if (w.releasesResolved.size > 0) {
-    updates.push(sql`UPDATE release_requests SET resolved_at = ${now}
-      WHERE account_id = ${accountId} AND product_id = ${productId} AND user_id = ANY(${[...w.releasesResolved]}::text[]) AND resolved_at IS NULL`);
+  if (w.releasesClosed.size > 0) {
+    updates.push(sql`UPDATE release_requests r SET resolved_at = ${now}, outcome = v.outcome
+      FROM (VALUES ${values([...w.releasesClosed].map(([userId, outcome]) => sql`(${userId}::text, ${outcome}::text)`))}) AS v(user_id, outcome)
+      WHERE r.account_id = ${accountId} AND r.product_id = ${productId} AND r.user_id = v.user_id AND r.resolved_at IS NULL`);
   }
 
   // Usage: occupancy when it moved, the change's refusals in one row, each admitted waiter's wait.
@@ -388,8 +389,8 @@ function poolParts(f: PoolFlush): { updates: RawBuilder<unknown>[]; inserts: Raw
   ];
   if (usage.length > 0) {
     inserts.push(sql`
-      INSERT INTO usage_events (account_id, product_id, at, kind, occupied, total, wait_seconds, count)
-      VALUES ${values(usage.map((r) => sql`(${accountId}, ${productId}, ${now}::timestamptz, ${r.kind}, ${u.occupied}::int, ${u.total}::int, ${r.wait}::float8, ${r.count}::int)`))}`);
+      INSERT INTO usage_events (account_id, product_id, at, kind, occupied, total, total_before, wait_seconds, count)
+      VALUES ${values(usage.map((r) => sql`(${accountId}, ${productId}, ${now}::timestamptz, ${r.kind}, ${u.occupied}::int, ${u.total}::int, ${u.totalBefore}::int, ${r.wait}::float8, ${r.count}::int)`))}`);
   }
 
   // Agent events, kept for event streams that reconnect (Last-Event-ID).

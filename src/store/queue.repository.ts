@@ -19,3 +19,21 @@ export async function poolsWithLapsedPlaces(db: Db, now: Date): Promise<{ accoun
     .limit(1000)
     .execute();
 }
+
+/**
+ * Every queue place of the account (or of one product), in queue order per product, with
+ * its agent: who waits, since when, and whose seat is reserved until when.
+ */
+export async function listQueuePlaces(db: Db, accountId: string, productId: string | undefined) {
+  let query = db
+    .selectFrom("queue_entries as q")
+    .innerJoin("users as u", (join) => join.onRef("u.account_id", "=", "q.account_id").onRef("u.id", "=", "q.user_id"))
+    .innerJoin("products as p", "p.id", "q.product_id")
+    .select(["q.product_id", "p.slug", "q.user_id", "u.name", "u.email", "q.enqueued_at", "q.held_until", "q.waiting_until", "q.reserved_until", "q.waiting_request_id"])
+    .where("q.account_id", "=", accountId)
+    .orderBy("p.slug")
+    .orderBy("q.seq")
+    .limit(5001);
+  if (productId) query = query.where("q.product_id", "=", productId);
+  return query.execute();
+}

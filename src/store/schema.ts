@@ -179,7 +179,13 @@ export interface ReleaseRequestTable {
   message: string | null;
   created_at: Timestamp;
   resolved_at: Timestamp | null;
+  outcome: ReleaseOutcome | null;
+  note: string | null;
+  closed_by_id: string | null;
+  closed_by_name: string | null;
 }
+
+export type ReleaseOutcome = "seat_granted" | "gave_up" | "dismissed" | "resolved";
 
 export interface UsageEventTable {
   account_id: string;
@@ -190,6 +196,8 @@ export interface UsageEventTable {
   occupied: number;
   total: number;
   wait_seconds: number | null;
+  /** The licensed total before this row's change (null on rows written before it was recorded). */
+  total_before: number | null;
   /** Refusals a batch recorded in one row; 1 for other kinds. */
   count: Generated<number>;
 }
@@ -198,6 +206,8 @@ export interface AgentPresenceTable {
   account_id: string;
   user_id: string;
   seen_until: Timestamp;
+  /** The last heartbeat (null before it was recorded). */
+  heard_at: Timestamp | null;
 }
 
 export interface LeaseSigningKeyTable {

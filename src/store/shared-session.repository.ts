@@ -17,6 +17,8 @@ export interface SharedSessionListing {
   userEmail: string | null;
   since: Date;
   leaseExpiresAt: Date;
+  lastHeartbeatAt: Date | null;
+  lastConnectionEnded: Date | null;
 }
 
 export async function listOpenSharedSessions(
@@ -28,7 +30,10 @@ export async function listOpenSharedSessions(
     .selectFrom("shared_sessions as s")
     .innerJoin("users as u", (join) => join.onRef("u.account_id", "=", "s.account_id").onRef("u.id", "=", "s.user_id"))
     .innerJoin("products as p", "p.id", "s.product_id")
-    .select(["s.id", "s.product_id", "p.slug", "s.user_id", "u.name", "u.email", "s.created_at", "s.lease_expires_at"])
+    .leftJoin("agent_presence as ap", (join) => join.onRef("ap.account_id", "=", "s.account_id").onRef("ap.user_id", "=", "s.user_id"))
+    .select(["s.id", "s.product_id", "p.slug", "s.user_id", "u.name", "u.email", "s.created_at", "s.lease_expires_at", "ap.heard_at"])
+    // Idle since: when it last stopped being connected (its latest ended support session), else since it began.
+    .select(sql<Date | null>`(SELECT max(x.ended_at) FROM support_sessions x WHERE x.account_id = s.account_id AND x.shared_session_id = s.id AND x.connected_at IS NOT NULL)`.as("last_connection_ended"))
     .where("s.account_id", "=", accountId)
     .where("s.ended_at", "is", null)
     .orderBy("s.created_at")
@@ -50,6 +55,8 @@ export async function listOpenSharedSessions(
     userEmail: r.email,
     since: r.created_at,
     leaseExpiresAt: r.lease_expires_at,
+    lastHeartbeatAt: r.heard_at && r.heard_at > r.created_at ? r.heard_at : null,
+    lastConnectionEnded: r.last_connection_ended === null ? null : new Date(r.last_connection_ended),
   }));
 }
 
@@ -94,8 +101,9 @@ export async function heartbeatMany(db: Db, agents: { accountId: string; userId:
       WHERE s.account_id = t.account_id AND s.user_id = t.user_id AND s.ended_at IS NULL AND s.lease_expires_at > ${now}
       RETURNING s.account_id, s.user_id, s.product_id, s.lease_expires_at
     ), presence AS (
-      INSERT INTO agent_presence (account_id, user_id, seen_until) SELECT account_id, user_id, until FROM t
-      ON CONFLICT (account_id, user_id) DO UPDATE SET seen_until = greatest(agent_presence.seen_until, excluded.seen_until)
+      INSERT INTO agent_presence (account_id, user_id, seen_until, heard_at) SELECT account_id, user_id, until, ${now}::timestamptz FROM t
+      ON CONFLICT (account_id, user_id) DO UPDATE SET seen_until = greatest(agent_presence.seen_until, excluded.seen_until),
+        heard_at = greatest(agent_presence.heard_at, excluded.heard_at)
     ), places AS (
       UPDATE queue_entries q SET held_until = greatest(q.held_until, t.until) FROM t
       WHERE q.account_id = t.account_id AND q.user_id = t.user_id AND q.reserved_until IS NULL

@@ -5,7 +5,7 @@ export type UsageKind = "occupancy" | "refusal" | "wait";
 export async function usageEvents(db: Db, accountId: string, productId: string, from: Date, to: Date) {
   return db
     .selectFrom("usage_events")
-    .select(["at", "kind", "occupied", "total", "wait_seconds", "count"])
+    .select(["at", "kind", "occupied", "total", "total_before", "wait_seconds", "count"])
     .where("account_id", "=", accountId)
     .where("product_id", "=", productId)
     .where("at", ">=", from)

@@ -61,7 +61,7 @@ interface Answer {
 const key = (op: Operation) => `${op.method} ${op.path}`;
 const scim = (op: Operation) => op.path.startsWith("/scim/v2/");
 /** Requests that use up what they name (a user deleted, a session ended, a token revoked): each gets its own. */
-const consumes = (op: Operation) => op.method === "DELETE" || /\/(end|logout)$/.test(op.path);
+const consumes = (op: Operation) => op.method === "DELETE" || /\/(end|logout|close)$/.test(op.path);
 
 /** The fixtures of one operation's run, made on first use, in an account of their own. */
 class World {
@@ -131,6 +131,9 @@ class World {
       return (list.body.items as { id: string; user: { id: string } }[]).find((s) => s.user.id === holder.id)!.id;
     }, true);
   releaseRequest = () => this.once("releaseRequest", async () => this.ok("POST", "/api/v1/me/release-requests", (await this.agent()).token, { product: await this.product() }));
+  /** An open release request: closing it uses it up. */
+  openReleaseRequest = () =>
+    this.once("openReleaseRequest", async () => (await this.ok("POST", "/api/v1/me/release-requests", (await this.agent()).token, { product: await this.product() })).id, true);
   scimToken = () => this.once("scimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Fuzz IdP" })).token!);
   victimScimToken = () => this.once("victimScimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Victim IdP" })).id, true);
   scimUser = () =>
@@ -168,6 +171,7 @@ async function pathValue(op: Operation, name: string, w: World): Promise<string>
     [/^\/api\/v1\/users\/\{id\}/, async () => (await w.victim()).id],
     [/^\/api\/v1\/me\/sessions\/\{id\}\//, () => w.supportSession()],
     [/^\/api\/v1\/groups\/\{id\}\//, () => w.group()],
+    [/^\/api\/v1\/release-requests\/\{id\}\/close$/, () => w.openReleaseRequest()],
     [/^\/api\/v1\/scim-tokens\/\{id\}$/, () => w.victimScimToken()],
     [/^\/scim\/v2\/Users\/\{id\}$/, () => w.scimUser()],
     [/^\/scim\/v2\/Groups\/\{id\}$/, () => w.group()],

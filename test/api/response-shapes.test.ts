@@ -112,14 +112,18 @@ eachBackend("response shapes", ({ t }) => {
     await t().grant(account, other.id, slug, "concurrent");
     const refused = await ok(409, "POST", "/api/v1/me/sessions", { token: other.token, body: { product: slug } });
     assert.equal(refused.code, "ALL_SHARED_SEATS_IN_USE");
-    await ok(201, "POST", "/api/v1/me/release-requests", { token: other.token, body: { product: slug, message: "please" } });
+    const asked = await ok(201, "POST", "/api/v1/me/release-requests", { token: other.token, body: { product: slug, message: "please" } });
     await ok(200, "GET", "/api/v1/release-requests", admin);
+    await ok(200, "GET", "/api/v1/queue", admin);
+    await ok(200, "POST", `/api/v1/release-requests/${asked.id}/close`, { ...admin, body: { outcome: "dismissed", note: "wait in the queue" } });
+    await ok(200, "GET", "/api/v1/me/release-requests", { token: other.token });
     const shared = await ok(200, "GET", "/api/v1/shared-sessions", admin);
     await ok(200, "POST", "/api/v1/shared-sessions/end", { ...admin, body: { ids: [shared.items[0].id] } });
     const second = await ok(201, "POST", "/api/v1/me/sessions", { ...me, body: { product: slug } });
     const ended = await ok(200, "POST", `/api/v1/me/sessions/${second.id}/end`, me);
     assert.equal(ended.endReason, "agent", "an ended session says why");
     await ok(200, "GET", `/api/v1/usage?product=${slug}`, admin);
+    await ok(200, "GET", `/api/v1/usage/shortages?product=${slug}`, admin);
     await ok(200, "GET", "/api/v1/audit", admin);
 
     // SCIM: a token, a provisioned group and its seat.

@@ -277,14 +277,14 @@ describe("admin center (browser)", () => {
 
     await page.getByRole("checkbox", { name: "Select the session of Amélie Bernard" }).check();
     await page.getByRole("checkbox", { name: "Select the session of Bruno Thomas" }).check();
-    await page.getByRole("button", { name: "End session" }).click();
+    await page.getByRole("button", { name: "End 2 sessions" }).click();
     const dialog = page.getByRole("dialog", { name: "End 2 shared sessions?" });
     await dialog.waitFor();
     const text = await dialog.innerText();
     assert.match(text, /Amélie Bernard/);
     assert.match(text, /Bruno Thomas/);
     await shot(page, "shared-sessions-end-dialog-desktop");
-    await dialog.getByRole("button", { name: "End session" }).click();
+    await dialog.getByRole("button", { name: "End 2 sessions" }).click();
     await dialog.waitFor({ state: "detached" });
 
     await eventually(async () => assert.equal((await bodyRows(table)).length, 8));

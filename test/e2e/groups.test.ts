@@ -68,7 +68,7 @@ describe("Groups page (browser)", () => {
     const escRow = table.locator("tbody tr", { hasText: "Escalations" });
     assert.match(await escRow.innerText(), /No named seat of Remote Support v5 left for 2 members/);
 
-    await page.getByRole("button", { name: "Map Support Team to a seat" }).click();
+    await page.getByRole("button", { name: "Map to a seat: Support Team" }).click();
     const dialog = page.getByRole("dialog", { name: "Seat for the group Support Team" });
     await dialog.getByLabel("Members get").selectOption({ label: "Service Desk – Named" });
     await dialog.getByText("Applies now to the group's 3 members").waitFor();
@@ -90,7 +90,7 @@ describe("Groups page (browser)", () => {
 
     // Removing the mapping revokes the seats it gave.
     await page.getByRole("link", { name: "Groups" }).click();
-    await page.getByRole("button", { name: "Map Support Team to a seat" }).click();
+    await page.getByRole("button", { name: "Change seat: Support Team" }).click();
     await page.getByLabel("Members get").selectOption({ label: "No seat" });
     await page.getByText("The seats this mapping gave the group's 3 members will be revoked.").waitFor();
     await page.getByRole("button", { name: "Save" }).click();

@@ -12,6 +12,7 @@ import type { Role } from "../../src/domain/access.js";
 import type {
   Account, AuditEntry, BulkSeatResult, EndedSharedSessions, Group, Heartbeat, ImportResult, MySeats, NewAccount, NewReleaseRequest, NewScimToken, Page,
   Problem, Product, ReleaseRequest, ScimToken, SharedSession, SignIn, Subscription, SubscriptionLine, SupportSession, Usage, User, UserActivity, UserCount,
+  ClosedReleaseRequest, MyReleaseRequests, Queue, Shortages,
 } from "../../src/domain/shapes.js";
 import { openTestDatabase, type Backend, type TestDatabase } from "./backends.js";
 
@@ -50,6 +51,9 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends "/api/v1/shared-sessions" ? Answer<Page<SharedSession>>
     : P extends "/api/v1/release-requests" ? Answer<Page<ReleaseRequest>>
     : P extends "/api/v1/usage" ? Answer<Usage>
+    : P extends "/api/v1/usage/shortages" ? Answer<Shortages>
+    : P extends "/api/v1/queue" ? Answer<Queue>
+    : P extends "/api/v1/me/release-requests" ? Answer<MyReleaseRequests>
     : P extends "/api/v1/scim-tokens" ? Answer<Page<ScimToken>>
     : P extends "/api/v1/groups" ? Answer<Page<Group>>
     : P extends `/api/v1/${string}` ? Answer<object>
@@ -65,6 +69,7 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends "/api/v1/me/heartbeat" ? Answer<Heartbeat>
     : P extends "/api/v1/me/release-requests" ? Answer<NewReleaseRequest>
     : P extends "/api/v1/shared-sessions/end" ? Answer<EndedSharedSessions>
+    : P extends `/api/v1/release-requests/${string}/close` ? Answer<ClosedReleaseRequest>
     : P extends "/api/v1/scim-tokens" ? Answer<NewScimToken>
     : P extends `/api/v1/${string}` ? Answer<object>
     : unknown)

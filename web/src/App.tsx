@@ -13,8 +13,10 @@ import { SharedSessionsPage } from "./pages/SharedSessions";
 import { SubscriptionPage } from "./pages/Subscription";
 import { AuditPage } from "./pages/Audit";
 import { SettingsPage } from "./pages/Settings";
+import { OverviewPage } from "./pages/Overview";
 
 const pages: Record<string, () => React.JSX.Element> = {
+  "/overview": OverviewPage,
   "/users": UsersPage,
   "/groups": GroupsPage,
   "/shared-sessions": SharedSessionsPage,

@@ -4,13 +4,13 @@
 // The API's shapes come from the server's own schemas (src/domain/shapes.ts): a type-only
 // import, erased from the bundle.
 import type {
-  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product,
-  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount, UserSummary,
+  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product, QueuePlace,
+  ReleaseOutcome, ReleaseRequest, ScimToken, SharedSession, Shortage, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount, UserSummary,
 } from "../../src/domain/shapes.js";
 
 export type {
-  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product,
-  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount,
+  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product, QueuePlace,
+  ReleaseOutcome, ReleaseRequest, ScimToken, SharedSession, Shortage, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount,
 };
 export type Role = User["role"];
 export type Privilege = User["privileges"][number];

@@ -135,7 +135,7 @@ const en = {
   noWarnings: "None",
   mapSeat: "Map to a seat",
   changeSeat: "Change seat",
-  mapSeatOf: (name: string) => `Map ${name} to a seat`,
+  actionFor: (action: string, name: string) => `${action}: ${name}`,
   groupSeatTitle: (name: string) => `Seat for the group ${name}`,
   groupSeatLabel: "Members get",
   groupSeatHelp: (n: number) => `Applies now to the group's ${n === 1 ? "member" : `${n} members`}, and to whoever joins it later.`,
@@ -168,7 +168,7 @@ const en = {
   seat: "Seat",
   product: "Product",
   bulkGrantHelp: "A user's other seat type for that product is replaced.",
-  bulkDone: (ok: number, n: number) => `Done for ${ok} of ${n} users.`,
+  bulkDone: (ok: number, n: number) => `Done for ${ok} of ${n} ${n === 1 ? "user" : "users"}.`,
   removeTitle: (name: string) => `Remove ${name}?`,
   removeBody: "Their seats are freed and their sessions end. This cannot be undone.",
   removeUser: "Remove user",
@@ -188,28 +188,22 @@ const en = {
   sessionsCount: (n: number) => (n === 1 ? "1 support session" : `${n} support sessions`),
   endSession: "End session",
   endConfirmTitle: (n: number) => (n === 1 ? "End 1 shared session?" : `End ${n} shared sessions?`),
-  endConfirmBody: (names: string) =>
-    `The seats held by ${names} are freed at once and their support sessions end. They will not be able to take a seat of that product again for a short while.`,
   ended: (n: number) => (n === 1 ? "1 shared session ended. Its seat is free." : `${n} shared sessions ended. Their seats are free.`),
-  endNotFound: (n: number) => `${n} had already ended.`,
+  endNotFound: (n: number) => (n === 1 ? "1 had already ended." : `${n} had already ended.`),
   sessionsEmpty: "No shared sessions right now",
   sessionsEmptyHint: "A concurrent seat is taken when an agent starts a support session, and freed when the last one ends.",
   allProducts: "All products",
-  occupiedOf: (o: number, t: number) => `${o} of ${t} seats occupied`,
-  waitingCount: (n: number) => `${n} waiting`,
+  occupiedOf: (o: number, t: number) => `${o} of ${t} ${t === 1 ? "seat" : "seats"} occupied`,
+  waitingCount: (n: number) => `${n} in the queue`,
   releaseRequests: "Release requests",
-  releaseSub: "Agents waiting for a seat asked you to free one that is not really in use. The sessions pending longest are the likeliest to be idle.",
+  releaseSub: "Agents waiting for a seat asked you to free one that is not really in use. The sessions with no customer connected for longest are the likeliest to be idle.",
   releaseEmpty: "No open requests from agents.",
-  selectLongestPending: "Select this session",
-  selectLongestPendingFor: (product: string) => `Select the longest pending session of ${product}`,
-  noPendingToPick: "No pending session of this product to pick.",
-  longestPendingIs: (name: string, since: string) => `Pending longest: ${name} (${since})`,
   needSeatsManageSessions: "You need the “Manage seats” privilege to see and end shared sessions. Ask an admin of your account.",
   selectSession: (name: string) => `Select the session of ${name}`,
   selectAllSessions: "Select all sessions",
   live: "Live",
   liveHelp: "Refreshes every few seconds",
-  pendingLongest: "Longest pending",
+  pendingLongest: "Pending longest",
   namesAnd: (names: string[], more: number) => {
     if (more > 0) return `${names.join(", ")} and ${more} more`;
     return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names.join("");
@@ -300,6 +294,9 @@ const en = {
     "group.seat_unmapped": "Group seat removed",
     "group.seat_warning": "Group seat not given",
     "demo.seeded": "Demo data added",
+    "users.imported": "Users imported from CSV",
+    "release_request.dismissed": "Release request dismissed",
+    "release_request.resolved": "Release request resolved",
   } as Record<string, string>,
   unknownActor: "Unknown",
   targetTypes: { user: "User", product: "Product", shared_session: "Shared session", account: "Account", scim_token: "SCIM token", group: "Group" } as Record<string, string>,
@@ -343,6 +340,98 @@ const en = {
   colName: "Name",
   colLastUsed: "Last used",
   never: "Never",
+
+  // ----- Board: shared sessions, release requests, the queue -----
+  endSessions: (n: number) => (n <= 1 ? "End session" : `End ${n} sessions`),
+  endConfirmFreed: (n: number, names: string) =>
+    n === 1 ? `The seat held by ${names} is freed at once and their support sessions end.` : `The seats held by ${names} are freed at once and their support sessions end.`,
+  endCooldown: (n: number, products: string, duration: string | null) =>
+    duration === null
+      ? n === 1 ? `The agent may take a seat of ${products} again at once.` : `The agents may take a seat of ${products} again at once.`
+      : n === 1 ? `The agent cannot take a seat of ${products} for ${duration}.` : `These agents cannot take a seat of ${products} for ${duration}.`,
+  endReason: "Reason (optional)",
+  endReasonPlaceholder: "e.g. Idle for 30 minutes",
+  endReasonHelp: "The agent's app shows it with the end of the session.",
+  searchAgents: "Search by agent",
+  sessionsNoMatch: (q: string) => `No shared session of an agent matching “${q}”`,
+  colLastHeard: "Last heartbeat",
+  noHeartbeat: "None yet",
+  idleFor: (d: string) => `No customer for ${d}`,
+  requesterQueued: (position: number) => `In the queue: position ${position}`,
+  requesterReserved: (time: string) => `A seat is reserved for them until ${time}`,
+  requesterNotQueued: "Not in the queue",
+  sessionNamedInNote: (name: string, product: string) => `The note names ${name} (${product}).`,
+  sessionIdlest: (name: string, d: string) => `Idle longest: ${name}, no customer for ${d}.`,
+  noPendingToPick: "No session of this product to pick.",
+  selectSessionOf: (name: string) => `Select ${name}'s session`,
+  resolveRequest: "Mark resolved",
+  dismissRequest: "Dismiss",
+  closeRequestTitle: (outcome: "dismissed" | "resolved", name: string) =>
+    outcome === "dismissed" ? `Dismiss ${name}'s request?` : `Mark ${name}'s request resolved?`,
+  closeRequestBody: (outcome: "dismissed" | "resolved", name: string, product: string) =>
+    outcome === "dismissed"
+      ? `${name} asked for a seat of ${product} to be freed. Their app shows that you dismissed it, with your note.`
+      : `${name} asked for a seat of ${product} to be freed. Their app shows that it is resolved, with your note.`,
+  requestNote: "Note to the agent (optional)",
+  requestClosed: (outcome: "dismissed" | "resolved", name: string) => (outcome === "dismissed" ? `${name}'s request dismissed.` : `${name}'s request marked resolved.`),
+  queueTitle: "Queue",
+  queueSub: "Agents waiting for a seat hold none. The first in line gets the next seat freed; it is reserved for them if their app is not waiting right then.",
+  queueEmpty: "Nobody is waiting for a seat.",
+  queueOf: (product: string) => `Queue of ${product}`,
+  reservedFor: (name: string, time: string) => `Reserved for ${name} until ${time}`,
+  waitingPosition: (position: number, since: string) => `Position ${position}, waiting since ${since}`,
+
+  // ----- Board: usage chart and when seats ran out -----
+  tooltipOccupied: (o: number, total: number) => `${o} of ${total} ${total === 1 ? "seat" : "seats"} in use`,
+  tooltipRefusals: (n: number) => (n === 1 ? "1 agent refused" : `${n} agents refused`),
+  tooltipWaits: (n: number, p95: string | null) => `${n === 1 ? "1 agent" : `${n} agents`} admitted after waiting${p95 ? ` (up to ${p95})` : ""}`,
+  shortagesTitle: "When seats ran out",
+  shortagesNone: "Seats never ran out in this period.",
+  shortageWhen: (time: string, duration: string | null, ongoing: boolean) =>
+    ongoing ? `Out of seats since ${time}${duration ? ` (${duration} so far)` : ""}` : duration ? `Ran out at ${time} for ${duration}` : `Ran out at ${time}`,
+  shortageWho: (refusals: number, waits: number, waitMax: string | null) =>
+    [
+      refusals === 0 ? "nobody refused" : refusals === 1 ? "1 agent refused" : `${refusals} agents refused`,
+      waits === 0 ? null : waits === 1 ? `1 waited ${waitMax}` : `${waits} waited up to ${waitMax}`,
+    ]
+      .filter(Boolean)
+      .join(", "),
+
+  // ----- Board: audit log details, dates -----
+  auditFrom: "From",
+  auditTo: "To",
+  auditKeys: {
+    product: "product", type: "seat", previous: "previous seat", source: "source", reason: "reason", email: "email", role: "role",
+    privileges: "privileges", billingContact: "billing contact", active: "active", changed: "changed", name: "name", password: "password",
+    created: "created", updated: "updated", unchanged: "unchanged", seatsGranted: "seats granted", seatsRevoked: "seats revoked",
+    note: "note", message: "message", named: "named seats", concurrent: "concurrent seats", leaseTtlSeconds: "lease",
+    pendingTimeoutSeconds: "pending session timeout", endedCooldownSeconds: "cooldown", members: "members", added: "added",
+    removed: "removed", displayName: "name", code: "why", granted: "given instead", users: "users", leaseExpiredAt: "lease expired at",
+    sessions: "support sessions",
+  } as Record<string, string>,
+  auditReasons: {
+    admin: "ended by an admin", manual: "by hand", seat_revoked: "seat revoked", seat_changed: "seat type changed", user_deactivated: "user deactivated",
+    user_deleted: "user removed", group_membership: "left the group", import: "CSV import", import_seats: "CSV import", lease_expired: "app went silent",
+    logout: "signed out", pending_timeout: "never connected", end: "ended by the agent",
+  } as Record<string, string>,
+  auditSources: { manual: "by hand", import: "CSV import", scim: "SCIM", scim_group: "SCIM group" } as Record<string, string>,
+  auditCodes: { NO_NAMED_SEAT_AVAILABLE: "no named seat left", NO_SUBSCRIPTION: "no subscription for the product" } as Record<string, string>,
+
+  // ----- Board: controls -----
+  chooseFile: "Choose a file",
+  noFileChosen: "No file chosen",
+
+  // ----- Board: overview -----
+  navOverview: "Overview",
+  overviewSub: "Each product at a glance: seats in use, who waits, what agents asked for, and when seats last ran out.",
+  allInUse: "All in use",
+  reservedUntil: (time: string) => `seat reserved until ${time}`,
+  waitingSince: (since: string) => `waiting since ${since}`,
+  openRequests: (n: number) => (n === 1 ? "1 open request" : `${n} open requests`),
+  lastRanOut: "Last time seats ran out",
+  outOfSeatsNow: (since: string) => `Out of seats right now, since ${since}`,
+  forDuration: (d: string) => `for ${d}`,
+  neverRanOut: "Not in the last 7 days.",
   // Users page, user detail and CSV import (issue 11): one block, to merge easily.
   importTemplate: "Download a template",
   importTemplateFile: "users-template.csv",
@@ -570,7 +659,7 @@ const fr: Messages = {
   noWarnings: "Aucune",
   mapSeat: "Associer un poste",
   changeSeat: "Changer de poste",
-  mapSeatOf: (name: string) => `Associer ${name} à un poste`,
+  actionFor: (action: string, name: string) => `${action} : ${name}`,
   groupSeatTitle: (name: string) => `Poste du groupe ${name}`,
   groupSeatLabel: "Les membres reçoivent",
   groupSeatHelp: (n: number) => `S'applique dès maintenant ${n === 1 ? "au membre" : `aux ${n} membres`} du groupe, et à ceux qui le rejoindront.`,
@@ -603,7 +692,7 @@ const fr: Messages = {
   seat: "Poste",
   product: "Produit",
   bulkGrantHelp: "L'autre type de poste de l'utilisateur pour ce produit est remplacé.",
-  bulkDone: (ok, n) => `Fait pour ${ok} utilisateur(s) sur ${n}.`,
+  bulkDone: (ok, n) => `Fait pour ${ok} utilisateur${ok > 1 ? "s" : ""} sur ${n}.`,
   removeTitle: (name) => `Supprimer ${name} ?`,
   removeBody: "Ses postes sont libérés et ses sessions prennent fin. Cette action est irréversible.",
   removeUser: "Supprimer l'utilisateur",
@@ -614,7 +703,7 @@ const fr: Messages = {
   colProduct: "Produit",
   colState: "État",
   colSince: "Depuis",
-  statePending: "En attente",
+  statePending: "Non connectée",
   stateActive: "Active",
   pendingHint: "Clé d'assistance générée, aucun client connecté pour l'instant",
   platforms: { windows: "Windows", mac: "Mac", ios: "iOS", android: "Android" },
@@ -622,28 +711,22 @@ const fr: Messages = {
   sessionsCount: (n) => (n === 1 ? "1 session d'assistance" : `${n} sessions d'assistance`),
   endSession: "Mettre fin à la session",
   endConfirmTitle: (n) => (n === 1 ? "Mettre fin à 1 session partagée ?" : `Mettre fin à ${n} sessions partagées ?`),
-  endConfirmBody: (names) =>
-    `Les postes occupés par ${names} sont libérés immédiatement et leurs sessions d'assistance prennent fin. Ils ne pourront pas reprendre un poste de ce produit avant un court délai.`,
   ended: (n) => (n === 1 ? "1 session partagée terminée. Son poste est libre." : `${n} sessions partagées terminées. Leurs postes sont libres.`),
-  endNotFound: (n) => `${n} étai(en)t déjà terminée(s).`,
+  endNotFound: (n) => (n === 1 ? "1 était déjà terminée." : `${n} étaient déjà terminées.`),
   sessionsEmpty: "Aucune session partagée en ce moment",
   sessionsEmptyHint: "Un poste simultané est occupé quand un agent démarre une session d'assistance, et libéré quand la dernière se termine.",
   allProducts: "Tous les produits",
-  occupiedOf: (o, t) => `${o} postes occupés sur ${t}`,
-  waitingCount: (n) => `${n} en attente`,
+  occupiedOf: (o, t) => `${o} ${o > 1 ? "postes occupés" : "poste occupé"} sur ${t}`,
+  waitingCount: (n) => `${n} dans la file d'attente`,
   releaseRequests: "Demandes de libération",
-  releaseSub: "Des agents qui attendent un poste vous demandent d'en libérer un qui n'est pas vraiment utilisé. Les sessions en attente depuis le plus longtemps sont les plus susceptibles d'être inactives.",
+  releaseSub: "Des agents qui attendent un poste vous demandent d'en libérer un qui n'est pas vraiment utilisé. Les sessions sans client connecté depuis le plus longtemps sont les plus susceptibles d'être inactives.",
   releaseEmpty: "Aucune demande en cours.",
-  selectLongestPending: "Sélectionner cette session",
-  selectLongestPendingFor: (product) => `Sélectionner la session en attente la plus ancienne de ${product}`,
-  noPendingToPick: "Aucune session en attente de ce produit.",
-  longestPendingIs: (name, since) => `En attente depuis le plus longtemps : ${name} (${since})`,
   needSeatsManageSessions: "Il vous faut le privilège « Gérer les postes » pour voir les sessions partagées et y mettre fin. Demandez-le à un administrateur de votre compte.",
   selectSession: (name) => `Sélectionner la session de ${name}`,
   selectAllSessions: "Sélectionner toutes les sessions",
   live: "En direct",
   liveHelp: "Actualisé toutes les quelques secondes",
-  pendingLongest: "En attente depuis le plus longtemps",
+  pendingLongest: "La plus ancienne",
   namesAnd: (names, more) => {
     if (more > 0) return `${names.join(", ")} et ${more} autre${more > 1 ? "s" : ""}`;
     return names.length > 1 ? `${names.slice(0, -1).join(", ")} et ${names[names.length - 1]}` : names.join("");
@@ -656,15 +739,15 @@ const fr: Messages = {
   subscriptionSub: "Les licences par produit, leur utilisation et son évolution.",
   namedSeats: "Postes nominatifs",
   concurrentSeats: "Postes simultanés",
-  assignedOf: (a, t) => `${a} sur ${t} attribués`,
-  occupiedOfShort: (o, t) => `${o} sur ${t} occupés`,
+  assignedOf: (a, t) => `${a} sur ${t} ${a > 1 ? "attribués" : "attribué"}`,
+  occupiedOfShort: (o, t) => `${o} sur ${t} ${o > 1 ? "occupés" : "occupé"}`,
   eligibleAgents: (n) => (n === 1 ? "1 agent les partage" : `${n} agents les partagent`),
   changeLicenses: "Modifier les licences",
   changeLicensesOf: (product) => `Modifier les licences de ${product}`,
   notBillingContact: "Seul le contact de facturation du compte peut modifier les licences. Adressez-vous à lui si vous avez besoin de plus de postes.",
   licensesOf: (product) => `Licences de ${product}`,
   updateLicenses: "Mettre à jour les licences",
-  licensesHelp: "Ajouter des postes simultanés admet aussitôt les agents en attente. Descendre sous le nombre de postes occupés n'interrompt personne.",
+  licensesHelp: "Ajouter des postes simultanés sert aussitôt les agents de la file d'attente. Descendre sous le nombre de postes occupés n'interrompt personne.",
   licensesSaved: (product) => `Licences de ${product} mises à jour.`,
   usage: "Utilisation",
   usageOf: (product) => `Utilisation de ${product}`,
@@ -731,6 +814,9 @@ const fr: Messages = {
     "group.seat_unmapped": "Poste du groupe retiré",
     "group.seat_warning": "Poste du groupe non attribué",
     "demo.seeded": "Données de démonstration ajoutées",
+    "users.imported": "Utilisateurs importés depuis un CSV",
+    "release_request.dismissed": "Demande de libération refusée",
+    "release_request.resolved": "Demande de libération résolue",
   },
   unknownActor: "Inconnu",
   targetTypes: { user: "Utilisateur", product: "Produit", shared_session: "Session partagée", account: "Compte", scim_token: "Jeton SCIM", group: "Groupe" },
@@ -744,7 +830,7 @@ const fr: Messages = {
   seatTimeouts: "Délais des postes",
   leaseTtl: "Expiration du bail",
   leaseTtlHelp: "Durée pendant laquelle un poste partagé reste attribué sans signal de l'app d'agent. De 5 à 3 600 secondes.",
-  pendingTimeout: "Expiration des sessions en attente",
+  pendingTimeout: "Expiration des sessions non connectées",
   pendingTimeoutHelp: "Une session d'assistance qui n'est pas connectée à un client dans ce délai prend fin. De 5 à 86 400 secondes.",
   cooldown: "Délai après une fin de session par un administrateur",
   cooldownHelp: "Pendant ce délai, l'agent ne peut pas reprendre un poste de ce produit. De 0 à 3 600 secondes.",
@@ -773,6 +859,102 @@ const fr: Messages = {
   colName: "Nom",
   colLastUsed: "Dernière utilisation",
   never: "Jamais",
+
+  // ----- Board: shared sessions, release requests, the queue -----
+  endSessions: (n) => (n <= 1 ? "Mettre fin à la session" : `Mettre fin à ${n} sessions`),
+  endConfirmFreed: (n, names) =>
+    n === 1 ? `Le poste occupé par ${names} est libéré immédiatement et ses sessions d'assistance prennent fin.` : `Les postes occupés par ${names} sont libérés immédiatement et leurs sessions d'assistance prennent fin.`,
+  endCooldown: (n, products, duration) =>
+    duration === null
+      ? n === 1 ? `L'agent pourra reprendre un poste de ${products} immédiatement.` : `Les agents pourront reprendre un poste de ${products} immédiatement.`
+      : n === 1 ? `L'agent ne pourra pas reprendre de poste de ${products} pendant ${duration}.` : `Ces agents ne pourront pas reprendre de poste de ${products} pendant ${duration}.`,
+  endReason: "Motif (facultatif)",
+  endReasonPlaceholder: "p. ex. Inactif depuis 30 minutes",
+  endReasonHelp: "L'app de l'agent l'affiche avec la fin de la session.",
+  searchAgents: "Rechercher un agent",
+  sessionsNoMatch: (q) => `Aucune session partagée d'un agent correspondant à « ${q} »`,
+  colLastHeard: "Dernier signal",
+  noHeartbeat: "Aucun pour l'instant",
+  idleFor: (d) => `Aucun client depuis ${d}`,
+  requesterQueued: (position) => `Dans la file d'attente : ${position}${position === 1 ? "er" : "e"}`,
+  requesterReserved: (time) => `Un poste lui est réservé jusqu'à ${time}`,
+  requesterNotQueued: "Pas dans la file d'attente",
+  sessionNamedInNote: (name, product) => `La note cite ${name} (${product}).`,
+  sessionIdlest: (name, d) => `Inactive depuis le plus longtemps : ${name}, aucun client depuis ${d}.`,
+  noPendingToPick: "Aucune session de ce produit à sélectionner.",
+  selectSessionOf: (name) => `Sélectionner la session de ${name}`,
+  resolveRequest: "Marquer comme résolue",
+  dismissRequest: "Refuser",
+  closeRequestTitle: (outcome, name) => (outcome === "dismissed" ? `Refuser la demande de ${name} ?` : `Marquer la demande de ${name} comme résolue ?`),
+  closeRequestBody: (outcome, name, product) =>
+    outcome === "dismissed"
+      ? `${name} a demandé qu'un poste de ${product} soit libéré. Son app indique que vous avez refusé, avec votre note.`
+      : `${name} a demandé qu'un poste de ${product} soit libéré. Son app indique que la demande est résolue, avec votre note.`,
+  requestNote: "Note pour l'agent (facultative)",
+  requestClosed: (outcome, name) => (outcome === "dismissed" ? `Demande de ${name} refusée.` : `Demande de ${name} marquée comme résolue.`),
+  queueTitle: "File d'attente",
+  queueSub: "Les agents en file d'attente n'occupent aucun poste. Le premier obtient le prochain poste libéré ; il lui est réservé si son app n'attend pas à ce moment-là.",
+  queueEmpty: "Personne n'attend de poste.",
+  queueOf: (product) => `File d'attente de ${product}`,
+  reservedFor: (name, time) => `Réservé pour ${name} jusqu'à ${time}`,
+  waitingPosition: (position, since) => `${position}${position === 1 ? "er" : "e"}, en file d'attente ${since}`,
+
+  // ----- Board: usage chart and when seats ran out -----
+  tooltipOccupied: (o, total) => `${o} ${o > 1 ? "postes occupés" : "poste occupé"} sur ${total}`,
+  tooltipRefusals: (n) => (n === 1 ? "1 agent refusé" : `${n} agents refusés`),
+  tooltipWaits: (n, p95) => `${n === 1 ? "1 agent admis" : `${n} agents admis`} après attente${p95 ? ` (jusqu'à ${p95})` : ""}`,
+  shortagesTitle: "Quand les postes ont manqué",
+  shortagesNone: "Les postes n'ont jamais manqué sur cette période.",
+  shortageWhen: (time, duration, ongoing) =>
+    ongoing
+      ? `Plus aucun poste libre depuis ${time}${duration ? ` (${duration} jusqu'ici)` : ""}`
+      : duration
+        ? `Plus aucun poste libre à ${time} pendant ${duration}`
+        : `Plus aucun poste libre à ${time}`,
+  shortageWho: (refusals, waits, waitMax) =>
+    [
+      refusals === 0 ? "aucun refus" : refusals === 1 ? "1 agent refusé" : `${refusals} agents refusés`,
+      waits === 0 ? null : waits === 1 ? `1 a attendu ${waitMax}` : `${waits} ont attendu jusqu'à ${waitMax}`,
+    ]
+      .filter(Boolean)
+      .join(", "),
+
+  // ----- Board: audit log details, dates -----
+  auditFrom: "Du",
+  auditTo: "Au",
+  auditKeys: {
+    product: "produit", type: "poste", previous: "poste précédent", source: "origine", reason: "motif", email: "adresse e-mail", role: "rôle",
+    privileges: "privilèges", billingContact: "contact de facturation", active: "actif", changed: "modifié", name: "nom", password: "mot de passe",
+    created: "créés", updated: "modifiés", unchanged: "inchangés", seatsGranted: "postes attribués", seatsRevoked: "postes retirés",
+    note: "note", message: "message", named: "postes nominatifs", concurrent: "postes simultanés", leaseTtlSeconds: "bail",
+    pendingTimeoutSeconds: "expiration des sessions non connectées", endedCooldownSeconds: "délai après une fin de session", members: "membres",
+    added: "ajoutés", removed: "retirés", displayName: "nom", code: "raison", granted: "attribué à la place", users: "utilisateurs",
+    leaseExpiredAt: "bail expiré le", sessions: "sessions d'assistance",
+  },
+  auditReasons: {
+    admin: "fin par un administrateur", manual: "à la main", seat_revoked: "poste retiré", seat_changed: "type de poste changé",
+    user_deactivated: "utilisateur désactivé", user_deleted: "utilisateur supprimé", group_membership: "a quitté le groupe", import: "import CSV",
+    import_seats: "import CSV", lease_expired: "l'app ne répondait plus", logout: "déconnexion", pending_timeout: "jamais connectée",
+    end: "fin par l'agent",
+  },
+  auditSources: { manual: "à la main", import: "import CSV", scim: "SCIM", scim_group: "groupe SCIM" },
+  auditCodes: { NO_NAMED_SEAT_AVAILABLE: "plus de poste nominatif libre", NO_SUBSCRIPTION: "pas d'abonnement au produit" },
+
+  // ----- Board: controls -----
+  chooseFile: "Choisir un fichier",
+  noFileChosen: "Aucun fichier choisi",
+
+  // ----- Board: overview -----
+  navOverview: "Vue d'ensemble",
+  overviewSub: "Chaque produit d'un coup d'œil : les postes utilisés, qui attend, ce que les agents ont demandé, et quand les postes ont manqué pour la dernière fois.",
+  allInUse: "Tous utilisés",
+  reservedUntil: (time) => `poste réservé jusqu'à ${time}`,
+  waitingSince: (since) => `en file d'attente ${since}`,
+  openRequests: (n) => (n === 1 ? "1 demande en cours" : `${n} demandes en cours`),
+  lastRanOut: "Dernière fois que les postes ont manqué",
+  outOfSeatsNow: (since) => `Plus aucun poste libre en ce moment, ${since}`,
+  forDuration: (d) => `pendant ${d}`,
+  neverRanOut: "Pas au cours des 7 derniers jours.",
   // Users page, user detail and CSV import (issue 11): one block, to merge easily.
   importTemplate: "Télécharger un modèle",
   importTemplateFile: "modele-utilisateurs.csv",
@@ -893,6 +1075,8 @@ interface I18n {
   /** "Remote Support v5 – Concurrent" */
   seatLabel: (productName: string, type: string) => string;
   formatDateTime: (iso: string) => string;
+  /** "10:42" */
+  formatTime: (iso: string) => string;
   formatRelative: (iso: string, now?: number) => string;
   formatDuration: (seconds: number) => string;
   formatNumber: (n: number) => string;
@@ -911,6 +1095,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const t = dictionaries[lang];
     const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+    const time = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
     const relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
     const number = new Intl.NumberFormat(lang);
     return {
@@ -923,6 +1108,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       seatLabel: (productName, type) => `${productName} – ${t.seatTypes[type] ?? type}`,
       formatDateTime: (iso) => dateTime.format(new Date(iso)),
+      formatTime: (iso) => time.format(new Date(iso)),
       formatRelative: (iso, now = Date.now()) => {
         const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
         const abs = Math.abs(seconds);
@@ -933,8 +1119,15 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       formatDuration: (seconds) => {
         if (seconds < 60) return `${Math.round(seconds)} s`;
+        if (seconds < 600 && Math.round(seconds) % 60 !== 0) return `${Math.floor(seconds / 60)} min ${Math.round(seconds) % 60} s`;
         if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-        return `${(seconds / 3600).toFixed(1)} h`;
+        if (seconds < 86400) {
+          const hours = Math.floor(seconds / 3600);
+          const minutes = Math.round((seconds % 3600) / 60);
+          return minutes === 0 || minutes === 60 ? `${minutes === 60 ? hours + 1 : hours} h` : `${hours} h ${minutes} min`;
+        }
+        const days = Math.round(seconds / 86400);
+        return lang === "fr" ? `${days} j` : `${days} d`;
       },
       formatNumber: (n) => number.format(n),
     };

@@ -36,11 +36,17 @@ function mebibytes(bytes: number): string {
   return `${Math.round(bytes / 1024 / 1024)} MiB`;
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
+/**
+ * Errors carry a product's slug (what the API names products by); people read its name:
+ * `productName` looks it up when a message names a product.
+ */
+export function installErrorHandling(app: FastifyInstance, productName: (slug: string) => Promise<string>): void {
+  app.setErrorHandler(async (error: FastifyError & { validationContext?: string }, request, reply) => {
     if (error instanceof DomainError) {
       const fields = error.errors.map((e) => ({ field: e.field, message: fieldMessage(e.key, e.params ?? {}, request.lang, e.key) }));
-      return sendProblem(reply, problem(request, error.code, error.params, error.extra, fields), error.retryAfter);
+      const slug = error.params.product;
+      const params = typeof slug === "string" ? { ...error.params, product: await productName(slug).catch(() => slug) } : error.params;
+      return sendProblem(reply, problem(request, error.code, params, error.extra, fields), error.retryAfter);
     }
     if (error.validation) {
       return sendProblem(reply, problem(request, "VALIDATION_FAILED", {}, {}, fieldErrors(error.validation as never, error.validationContext, request.lang)));

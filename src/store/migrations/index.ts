@@ -8,6 +8,7 @@ import * as scimUserNames from "./20261202_0004_scim_user_names.js";
 import * as seatCore from "./20261202_0006_seat_core.js";
 import * as leasesAndEvents from "./20261202_0007_leases_and_events.js";
 import * as userAdmin from "./20261202_0009_user_admin.js";
+import * as releaseOutcomes from "./20261202_0010_release_outcomes.js";
 
 export const migrations: Record<string, Migration> = {
   "20261125_0001_foundation": foundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "20261202_0006_seat_core": seatCore,
   "20261202_0007_leases_and_events": leasesAndEvents,
   "20261202_0009_user_admin": userAdmin,
+  "20261202_0010_release_outcomes": releaseOutcomes,
 };

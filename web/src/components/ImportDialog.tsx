@@ -5,7 +5,7 @@ import { useMemo, useState } from "react";
 import { errorText, importUsersCsv, type ImportChange, type ImportProgress, type ImportResult, type SeatsMode } from "../api";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
-import { Dialog, ErrorMessage, SuccessMessage } from "./ui";
+import { Dialog, ErrorMessage, FileInput, SuccessMessage } from "./ui";
 import "../users.css";
 
 const EXAMPLE = `email,name,role,seats,password
@@ -162,15 +162,13 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
 
         <div className="field">
           <label htmlFor="import-file">{t.importFile}</label>
-          <input
+          <FileInput
             id="import-file"
-            type="file"
             accept=".csv,text/csv"
             disabled={busy}
             data-autofocus
             aria-describedby="import-file-help"
-            onChange={async (event) => {
-              const chosen = event.target.files?.[0] ?? null;
+            onFile={async (chosen) => {
               setHelpOpen(false);
               if (!chosen) {
                 setFile(null);

@@ -13,6 +13,11 @@ export interface NavItem {
 }
 
 const icons = {
+  overview: (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+      <path d="M3 11l9-7 9 7v9a1 1 0 01-1 1h-5v-6h-6v6H4a1 1 0 01-1-1z" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinejoin="round" />
+    </svg>
+  ),
   users: (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
       <circle cx="9" cy="8" r="3.5" fill="none" stroke="currentColor" strokeWidth="1.7" />
@@ -62,6 +67,7 @@ export function useNavItems(): NavItem[] {
   const { t } = useI18n();
   const { isAdmin } = useAuth();
   const items: NavItem[] = [
+    { path: "/overview", label: t.navOverview, icon: icons.overview },
     { path: "/users", label: t.navUsers, icon: icons.users },
     { path: "/groups", label: t.navGroups, icon: icons.groups },
     { path: "/shared-sessions", label: t.navSessions, icon: icons.sessions },

@@ -138,7 +138,7 @@ function GroupRow({ group, canManageSeats, onEdit }: { group: Group; canManageSe
         <div className="row-actions">
           <GuardedButton
             className="button button-secondary button-small"
-            aria-label={t.mapSeatOf(group.displayName)}
+            aria-label={t.actionFor(group.seat ? t.changeSeat : t.mapSeat, group.displayName)}
             reason={canManageSeats ? null : t.needSeatsManage}
             reasonId="groups-seats-reason"
             onClick={onEdit}

@@ -6,7 +6,7 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
-import { UsageChart } from "../components/UsageChart";
+import { ShortageList, UsageChart } from "../components/UsageChart";
 import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, Meter, PageHeader, Reason } from "../components/ui";
 import { useToast } from "../components/Toast";
 
@@ -198,9 +198,19 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
     }
   };
 
+  // "Need more seats?" counts only what happened since licences were last added: right
+  // after adding them, the refusals that made the admin add them are answered.
+  let lastIncrease = -1;
+  points?.forEach((p, i) => {
+    if (i > 0 && p.total > points[i - 1].total) lastIncrease = i;
+  });
+  const sinceIncrease = points?.slice(lastIncrease + 1) ?? [];
+  const refusalsSince = sinceIncrease.reduce((sum, p) => sum + p.refusals, 0);
+  const waitsSince = sinceIncrease.reduce((sum, p) => sum + p.waits, 0);
   const refusals = points?.reduce((sum, p) => sum + p.refusals, 0) ?? 0;
   const waits = points?.reduce((sum, p) => sum + p.waits, 0) ?? 0;
-  const peak = points?.reduce((max, p) => Math.max(max, p.occupiedMax), 0) ?? 0;
+  // The peak compared with the licences of its own time, not today's.
+  const peakPoint = points?.reduce<UsagePoint | null>((best, p) => (best === null || p.occupiedMax > best.occupiedMax ? p : best), null) ?? null;
   const waitPoints = points?.filter((p) => p.waitMeanSeconds !== null) ?? [];
   const meanWait = waitPoints.length ? waitPoints.reduce((s, p) => s + (p.waitMeanSeconds ?? 0) * Math.max(1, p.waits), 0) / waitPoints.reduce((s, p) => s + Math.max(1, p.waits), 0) : null;
   const p95Wait = waitPoints.length ? Math.max(...waitPoints.map((p) => p.waitP95Seconds ?? 0)) : null;
@@ -210,7 +220,7 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
       <div className="usage-head">
         <h3>{t.usage}</h3>
         <div className="usage-summary">
-          {points && <span>{t.peak(peak, line.concurrent.total)}</span>}
+          {peakPoint && <span>{t.peak(peakPoint.occupiedMax, peakPoint.totalAtPeak ?? peakPoint.total)}</span>}
           {points && (refusals > 0 || waits > 0) && (
             <span>
               {t.refusalsSeries}: <strong>{refusals}</strong> · {t.waitsSeries}: <strong>{waits}</strong>
@@ -232,12 +242,12 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
         </div>
       </div>
       {csvError && <ErrorMessage>{csvError}</ErrorMessage>}
-      {(refusals > 0 || waits > 0) && (
+      {(refusalsSince > 0 || waitsSince > 0) && (
         <div className="callout" role="note" aria-label={t.needMoreTitle}>
           <div>
             <p className="callout-title">{t.needMoreTitle}</p>
             <p>
-              {t.needMoreBody(refusals, waits, t.rangesInline[range])} {billing ? t.needMoreBilling : t.needMoreOthers}
+              {t.needMoreBody(refusalsSince, waitsSince, t.rangesInline[range])} {billing ? t.needMoreBilling : t.needMoreOthers}
             </p>
           </div>
           {billing && (
@@ -256,6 +266,7 @@ function ProductUsage({ line, range, billing, onEdit }: { line: SubscriptionLine
       ) : (
         <UsageChart points={points} range={range} label={t.chartLabel(line.name, t.rangesInline[range])} />
       )}
+      {query && <ShortageList product={query.product} from={query.from} to={query.to} refreshKey={refreshKey} longRange={range === "week"} />}
     </div>
   );
 }

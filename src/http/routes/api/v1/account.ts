@@ -1,8 +1,9 @@
 import { Type } from "typebox";
-import { getAccount, listAudit, updateAccount } from "../../../../services/account.service.js";
+import { AUDIT_CSV_COLUMNS, AUDIT_CSV_MAX_ROWS, auditCsv, getAccount, listAudit, updateAccount } from "../../../../services/account.service.js";
+import { DomainError } from "../../../../domain/errors.js";
 import { changeSubscription, getSubscription } from "../../../../services/subscription.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Account, AccountSettings, AuditEntry, Subscription, SubscriptionLine, page } from "../../../../domain/shapes.js";
+import { Account, AccountSettings, AuditEntry, Subscription, SubscriptionLine, Timestamp, page } from "../../../../domain/shapes.js";
 import { Id, Name, PageQuery, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
@@ -46,18 +47,34 @@ export function register(app: App, { db }: RouteDeps): void {
     config: { access: { auth: "user", admin: true } },
     schema: {
       tags: ["account"],
-      summary: "Who did what, newest first",
+      summary: "Who did what, newest first; Accept: text/csv for CSV",
+      description:
+        "Extensions: `from` (at or after) and `to` (before) bound the entries' time. With `Accept: text/csv` the entries matching the filters " +
+        `(at most ${AUDIT_CSV_MAX_ROWS.toLocaleString("en")}, newest first; limit and cursor do not apply) come as CSV with the columns ${AUDIT_CSV_COLUMNS.join(", ")} (details as JSON).`,
       querystring: Type.Object(
         {
           actor: Type.Optional(Id),
           action: Type.Optional(Type.String({ maxLength: 100 })),
           target: Type.Optional({ ...Id, description: "extension: only entries about this target (a user's id, say)" }),
+          from: Type.Optional(Timestamp),
+          to: Type.Optional(Timestamp),
           ...PageQuery,
         },
         { additionalProperties: false },
       ),
-      response: { 200: page(AuditEntry), ...problems(400, 401, 403) },
+      response: { 200: page(AuditEntry), ...problems(400, 401, 403, 406) },
     },
-    handler: async (request) => listAudit(db, userOf(request), request.query),
+    handler: async (request, reply) => {
+      const accept = request.headers.accept ?? "application/json";
+      const wantsCsv = /text\/csv/.test(accept);
+      if (!wantsCsv && !/application\/json|\*\/\*|^$/.test(accept)) throw new DomainError("NOT_ACCEPTABLE");
+      if (!wantsCsv) return listAudit(db, userOf(request), request.query);
+      const csv = await auditCsv(db, userOf(request), request.query);
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", 'attachment; filename="audit.csv"')
+        .serializer((x: unknown) => x as string)
+        .send(csv as never);
+    },
   });
 }

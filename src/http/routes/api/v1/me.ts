@@ -1,12 +1,12 @@
 // The agent app's API: seats, support sessions, waiting, heartbeats, release requests, events.
 import { Type } from "typebox";
 import {
-  connectSession, createReleaseRequest, endSession, heartbeat, MAX_WAIT_SECONDS, mySeats, startSession,
+  connectSession, createReleaseRequest, endSession, heartbeat, MAX_WAIT_SECONDS, myReleaseRequests, mySeats, startSession,
 } from "../../../../services/agent-session.service.js";
 import { withLeaseToken } from "../../../../services/lease-token.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Heartbeat, MySeats, NewReleaseRequest, Platform, SessionMode, SupportSession } from "../../../../domain/shapes.js";
+import { Heartbeat, MyReleaseRequests, MySeats, NewReleaseRequest, Platform, SessionMode, SupportSession } from "../../../../domain/shapes.js";
 import { IdParam, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
@@ -94,15 +94,26 @@ export function register(app: App, { engine, leases }: RouteDeps): void {
     handler: async (request, reply) => reply.code(201).send(await createReleaseRequest(engine, userOf(request), request.body.product, request.body.message)),
   });
 
+  app.get("/api/v1/me/release-requests", {
+    config: agent,
+    schema: {
+      tags: ["agent app"],
+      summary: "Extension: the agent's release requests — open ones, and those of the last 7 days with how they closed and the admin's note",
+      response: { 200: MyReleaseRequests, ...problems(401) },
+    },
+    handler: async (request) => myReleaseRequests(engine.db, userOf(request)),
+  });
+
   app.get("/api/v1/me/events", {
     config: agent,
     schema: {
       tags: ["agent app"],
-      summary: "Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked",
+      summary: "Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked, release_request.closed",
       description:
         "Each data: line is a JSON object with `type`. seat.granted, session.ended and seat.revoked come with an `id:` line; " +
         "a client that reconnects with the header `Last-Event-ID` first gets the events after it (kept for an hour). " +
-        "queue.position events carry no id: the current positions are sent when the stream opens. The stream opens with `retry: 1000`.",
+        "queue.position events carry no id: the current positions are sent when the stream opens. The stream opens with `retry: 1000`. " +
+        "Extension: release_request.closed `{product, requestId, outcome, note, by}`, with an `id:` line, when an admin closes the agent's release request.",
       produces: ["text/event-stream"],
     },
     handler: async (request, reply) => streamAgentEvents(engine, userOf(request), request, reply),

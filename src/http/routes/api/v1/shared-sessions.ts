@@ -1,10 +1,10 @@
 import { Type } from "typebox";
-import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } from "../../../../services/shared-session.service.js";
-import { usageCsv, usageSeries } from "../../../../services/usage.service.js";
+import { closeReleaseRequestByAdmin, endSharedSessionsByAdmin, listQueue, listReleaseRequests, listSharedSessions } from "../../../../services/shared-session.service.js";
+import { usageCsv, usageSeries, usageShortages } from "../../../../services/usage.service.js";
 import { DomainError } from "../../../../domain/errors.js";
 import { userOf } from "../../../plugins/auth.js";
-import { EndedSharedSessions, ReleaseRequest, SharedSession, Timestamp, Usage, page } from "../../../../domain/shapes.js";
-import { PageQuery, Slug, problems } from "../../../schemas.js";
+import { ClosedReleaseRequest, EndedSharedSessions, Queue, ReleaseRequest, SharedSession, Shortages, StringEnum, Timestamp, Usage, page } from "../../../../domain/shapes.js";
+import { IdParam, PageQuery, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 export function register(app: App, { db, engine }: RouteDeps): void {
@@ -44,6 +44,48 @@ export function register(app: App, { db, engine }: RouteDeps): void {
       response: { 200: page(ReleaseRequest), ...problems(400, 401, 403) },
     },
     handler: async (request) => listReleaseRequests(db, userOf(request), request.query),
+  });
+
+  app.post("/api/v1/release-requests/:id/close", {
+    config: manageSeats,
+    schema: {
+      tags: ["shared sessions"],
+      summary: "Extension: dismiss a release request, or mark it resolved, with a note the agent sees",
+      description:
+        "Closes an open request; the agent reads the outcome and note in GET /api/v1/me/release-requests and gets a `release_request.closed` event. " +
+        "Requests also close by themselves when their agent gets a seat (`seat_granted`) or gives up (`gave_up`: its queue place lapsed, or its seat or account went). " +
+        "An unknown, closed or other account's request → 404.",
+      params: Type.Object({ id: IdParam }),
+      body: Type.Object(
+        { outcome: StringEnum(["dismissed", "resolved"]), note: Type.Optional(Type.String({ maxLength: 500 })) },
+        { additionalProperties: false },
+      ),
+      response: { 200: ClosedReleaseRequest, ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => closeReleaseRequestByAdmin(db, userOf(request), request.params.id, request.body.outcome, request.body.note),
+  });
+
+  app.get("/api/v1/queue", {
+    config: manageSeats,
+    schema: {
+      tags: ["shared sessions"],
+      summary: "Extension: the agents waiting for a concurrent seat, per product in queue order, and the seats reserved for someone",
+      querystring: Type.Object({ product: Type.Optional(Slug) }, { additionalProperties: false }),
+      response: { 200: Queue, ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => listQueue(db, userOf(request), request.query),
+  });
+
+  app.get("/api/v1/usage/shortages", {
+    config: { access: { auth: "user", staff: true } },
+    schema: {
+      tags: ["usage"],
+      summary: "Extension: when every concurrent seat was in use (S11), oldest first, with refusals and waits",
+      description: "Default window: the last hour. A period still running has `end: null`.",
+      querystring: Type.Object({ product: Slug, from: Type.Optional(Timestamp), to: Type.Optional(Timestamp) }, { additionalProperties: false }),
+      response: { 200: Shortages, ...problems(400, 401, 403, 404) },
+    },
+    handler: async (request) => usageShortages(db, userOf(request), request.query),
   });
 
   app.get("/api/v1/usage", {
