@@ -4,6 +4,9 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_SWEEP_INTERVAL_MS = 1000;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+export const DEFAULT_WEBHOOK_RETRY_BASE_MS = 30_000;
+export const DEFAULT_WEBHOOK_POLL_MS = 1000;
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 /** `pretty`: one readable line per entry, for a person at a terminal; `json`: one JSON object per line, for log pipelines. */
@@ -29,6 +32,22 @@ export interface Config {
    * meta.location. Never taken from a request's Host header, which the client controls.
    */
   readonly publicUrl: string;
+  readonly webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Seals endpoints' signing secrets; undefined: a key file in the data directory. */
+  readonly key: string | undefined;
+  /** Deliveries may go to loopback and private addresses (tests, an intranet). */
+  readonly allowPrivate: boolean;
+  /** Endpoints may be plain http:// (tests). */
+  readonly allowHttp: boolean;
+  /** An attempt that has no answer within this fails. */
+  readonly timeoutMs: number;
+  /** The pause after a first failed attempt; doubled after each further one. */
+  readonly retryBaseMs: number;
+  /** How often each process looks for deliveries due. */
+  readonly pollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +93,13 @@ function publicUrl(env: Env, host: string, port: number): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
+/** SEATKEEPER_WEBHOOK_KEY: at least 32 characters (a passphrase or random base64; it is hashed to the AES key). */
+function webhookKey(env: Env): string | undefined {
+  const raw = env.SEATKEEPER_WEBHOOK_KEY || undefined;
+  if (raw !== undefined && raw.length < 32) throw new ConfigError("SEATKEEPER_WEBHOOK_KEY", "must be at least 32 characters long (e.g. `openssl rand -base64 32`)");
+  return raw;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const LOG_FORMATS: readonly LogFormat[] = ["pretty", "json"];
 
@@ -109,5 +135,13 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     sweepIntervalMs: integer(env, "SEATKEEPER_SWEEP_INTERVAL_MS", DEFAULT_SWEEP_INTERVAL_MS, 50, 60_000),
     trustProxy: flag(env, "SEATKEEPER_TRUST_PROXY", false),
     publicUrl: publicUrl(env, host, port),
+    webhooks: Object.freeze({
+      key: webhookKey(env),
+      allowPrivate: flag(env, "SEATKEEPER_WEBHOOK_ALLOW_PRIVATE", false),
+      allowHttp: flag(env, "SEATKEEPER_WEBHOOK_ALLOW_HTTP", false),
+      timeoutMs: integer(env, "SEATKEEPER_WEBHOOK_TIMEOUT_MS", DEFAULT_WEBHOOK_TIMEOUT_MS, 100, 60_000),
+      retryBaseMs: integer(env, "SEATKEEPER_WEBHOOK_RETRY_BASE_MS", DEFAULT_WEBHOOK_RETRY_BASE_MS, 10, 3_600_000),
+      pollMs: integer(env, "SEATKEEPER_WEBHOOK_POLL_MS", DEFAULT_WEBHOOK_POLL_MS, 10, 60_000),
+    }),
   });
 }

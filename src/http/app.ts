@@ -9,6 +9,8 @@ import type { Config } from "../config.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
+import { startWebhookWorker } from "../services/webhook-worker.js";
+import { secretBox } from "../services/webhook-secret.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
 import { installBodyParsers } from "./plugins/body-parsers.js";
@@ -31,6 +33,7 @@ import * as me from "./routes/api/v1/me.js";
 import * as sharedSessions from "./routes/api/v1/shared-sessions.js";
 import * as scimTokens from "./routes/api/v1/scim-tokens.js";
 import * as groups from "./routes/api/v1/groups.js";
+import * as webhooks from "./routes/api/v1/webhooks.js";
 import * as scim from "./routes/scim/v2/index.js";
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -49,9 +52,11 @@ export interface AppOptions {
   logger?: boolean;
   /** false where a test drives sweeps itself. */
   sweeper?: boolean;
+  /** false where no webhook delivery should leave this process. */
+  webhookWorker?: boolean;
 }
 
-export async function buildApp({ config, database, logger = true, sweeper = true }: AppOptions) {
+export async function buildApp({ config, database, logger = true, sweeper = true, webhookWorker = true }: AppOptions) {
   const db = database.db;
   const app = Fastify({
     ...(logger ? loggerOptions(config) : { logger: false }),
@@ -102,6 +107,10 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     const stop = startSweeper(database, config.sweepIntervalMs, (error) => app.log.error({ err: error }, "sweep failed"));
     app.addHook("onClose", stop);
   }
+  if (webhookWorker) {
+    const worker = startWebhookWorker(db, config, secretBox(config), (error) => app.log.error({ err: error }, "webhook delivery failed"));
+    app.addHook("onClose", () => worker.stop());
+  }
 
   const deps = { db, config, engine };
   ops.register(app, deps, metrics);
@@ -116,6 +125,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   me.register(app, deps);
   scimTokens.register(app, deps);
   groups.register(app, deps);
+  webhooks.register(app, deps);
   await scim.register(app, deps);
 
   const webDist = findWebDist();

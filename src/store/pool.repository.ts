@@ -5,6 +5,8 @@ import { sql, type RawBuilder } from "kysely";
 import type { Db } from "./database.js";
 import { auditInsert, type AuditActor, type AuditEntry } from "./audit.repository.js";
 import { SIGNAL_CHANNEL } from "./side-channel.js";
+import { webhookInsert } from "./webhook.repository.js";
+import type { WebhookEvent } from "../domain/webhooks.js";
 import type { AccountRow, SubscriptionRow, SupportSessionRow } from "./schema.js";
 import type { AgentSeat, PoolWrites, QueueEntry } from "../domain/seat-pool.js";
 import type { SeatType } from "../domain/seat-rules.js";
@@ -214,6 +216,8 @@ export interface ChangeWrite {
   accountId: string;
   pools: PoolFlush[];
   audits: { actor: AuditActor; entry: AuditEntry }[];
+  /** Events for the account's webhook endpoints: their deliveries are written with the change (the outbox). */
+  webhooks: WebhookEvent[];
   /** Notification payloads, sent when the transaction commits. */
   payloads: string[];
 }
@@ -251,6 +255,8 @@ export async function writeChange(db: Db, change: ChangeWrite): Promise<void> {
   }
   const audit = auditInsert(change.accountId, change.audits);
   if (audit) second.push(audit);
+  const hooks = webhookInsert(change.accountId, change.webhooks, new Date());
+  if (hooks) second.push(hooks);
   const notify = sql`SELECT count(pg_notify(${SIGNAL_CHANNEL}, p)) FROM unnest(${change.payloads}::text[]) AS p`;
   if (rows > ROWS_PER_STATEMENT) {
     for (const part of [...first, ...second]) await sql`WITH w AS (${part}) SELECT 1`.execute(db);

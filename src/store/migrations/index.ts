@@ -6,6 +6,7 @@ import * as seatEngine from "./20261125_0002_seat_engine.js";
 import * as scim from "./20261125_0003_scim.js";
 import * as scimUserNames from "./20261202_0004_scim_user_names.js";
 import * as seatCore from "./20261202_0006_seat_core.js";
+import * as demand from "./20261202_0008_demand.js";
 
 export const migrations: Record<string, Migration> = {
   "20261125_0001_foundation": foundation,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_0003_scim": scim,
   "20261202_0004_scim_user_names": scimUserNames,
   "20261202_0006_seat_core": seatCore,
+  "20261202_0008_demand": demand,
 };
