@@ -34,6 +34,7 @@ import * as sharedSessions from "./routes/api/v1/shared-sessions.js";
 import * as scimTokens from "./routes/api/v1/scim-tokens.js";
 import * as groups from "./routes/api/v1/groups.js";
 import * as webhooks from "./routes/api/v1/webhooks.js";
+import * as usageAdvice from "./routes/api/v1/usage-advice.js";
 import * as scim from "./routes/scim/v2/index.js";
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -126,6 +127,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   scimTokens.register(app, deps);
   groups.register(app, deps);
   webhooks.register(app, deps);
+  usageAdvice.register(app, deps);
   await scim.register(app, deps);
 
   const webDist = findWebDist();

@@ -71,7 +71,7 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
         occupiedMax = Math.max(occupiedMax, occupied);
         totalMax = Math.max(totalMax, total);
       } else if (ev.kind === "refusal") refusals += ev.count;
-      else if (ev.wait_seconds !== null) waits.push(ev.wait_seconds);
+      else if (ev.kind === "wait" && ev.wait_seconds !== null) waits.push(ev.wait_seconds);
     }
     waits.sort((a, b) => a - b);
     items.push({

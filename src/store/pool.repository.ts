@@ -385,12 +385,16 @@ function poolParts(f: PoolFlush): { updates: RawBuilder<unknown>[]; inserts: Raw
       WHERE account_id = ${accountId} AND product_id = ${productId} AND user_id = ANY(${[...w.releasesResolved]}::text[]) AND resolved_at IS NULL`);
   }
 
-  // Usage: occupancy when it moved, the change's refusals in one row, each admitted waiter's wait.
+  // Usage: occupancy when it moved, the change's refusals in one row, each admitted waiter's
+  // wait, and how long each place given up without a seat had waited (demand turned away).
   const u = f.usage;
+  const seated = new Set(w.sharedStarted.map((s) => s.userId));
+  const abandoned = f.queueBefore.filter((e) => gone.includes(e.userId) && !seated.has(e.userId));
   const usage = [
     ...(u.occupied !== u.occupiedBefore || u.total !== u.totalBefore ? [{ kind: "occupancy", wait: null as number | null, count: 1 }] : []),
     ...(w.refusals > 0 ? [{ kind: "refusal", wait: null, count: w.refusals }] : []),
     ...w.waits.map((seconds) => ({ kind: "wait", wait: seconds, count: 1 })),
+    ...abandoned.map((e) => ({ kind: "abandon", wait: Math.max(0, (now.getTime() - e.enqueuedAt.getTime()) / 1000), count: 1 })),
   ];
   if (usage.length > 0) {
     inserts.push(sql`

@@ -183,7 +183,7 @@ export interface UsageEventTable {
   id: Generated<number>;
   product_id: string;
   at: Timestamp;
-  kind: "occupancy" | "refusal" | "wait";
+  kind: "occupancy" | "refusal" | "wait" | "abandon";
   occupied: number;
   total: number;
   wait_seconds: number | null;

@@ -130,6 +130,15 @@ class World {
       return (list.body.items as { id: string; user: { id: string } }[]).find((s) => s.user.id === holder.id)!.id;
     }, true);
   releaseRequest = () => this.once("releaseRequest", async () => this.ok("POST", "/api/v1/me/release-requests", (await this.agent()).token, { product: await this.product() }));
+  /** A webhook endpoint (to a documentation address nothing answers at) with one delivery. */
+  webhook = () =>
+    this.once("webhook", async () => {
+      const admin = await this.admin();
+      const id = (await this.ok("POST", "/api/v1/webhooks", admin.token, { url: WEBHOOK_URL, events: ["seat.granted"] })).id as string;
+      await this.agentWithSeat();
+      const log = await this.t.call("GET", `/api/v1/webhooks/${id}/deliveries`, { token: admin.token });
+      return { id, delivery: log.body.items[0].id as string };
+    }, true);
   scimToken = () => this.once("scimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Fuzz IdP" })).token as string);
   victimScimToken = () => this.once("victimScimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Victim IdP" })).id as string, true);
   scimUser = () =>
@@ -143,6 +152,9 @@ class World {
       return id;
     }, true);
 }
+
+/** TEST-NET-3 (RFC 5737): public as far as the SSRF guard knows, and nothing there answers. */
+const WEBHOOK_URL = "https://203.0.113.10/seatkeeper";
 
 function scimUserBody() {
   const email = uniqueEmail("fuzz-scim");
@@ -163,11 +175,13 @@ async function callerOf(op: Operation, w: World): Promise<string | undefined> {
 /** A real value for each path param. */
 async function pathValue(op: Operation, name: string, w: World): Promise<string> {
   if (name === "product") return w.product();
+  if (name === "delivery") return (await w.webhook()).delivery;
   const routes: [RegExp, () => Promise<string>][] = [
     [/^\/api\/v1\/users\/\{id\}/, async () => (await w.victim()).id],
     [/^\/api\/v1\/me\/sessions\/\{id\}\//, () => w.supportSession()],
     [/^\/api\/v1\/groups\/\{id\}\//, () => w.group()],
     [/^\/api\/v1\/scim-tokens\/\{id\}$/, () => w.victimScimToken()],
+    [/^\/api\/v1\/webhooks\/\{id\}/, async () => (await w.webhook()).id],
     [/^\/scim\/v2\/Users\/\{id\}$/, () => w.scimUser()],
     [/^\/scim\/v2\/Groups\/\{id\}$/, () => w.group()],
     [/^\/scim\/v2\/ResourceTypes\/\{id\}$/, async () => "User"],
@@ -189,6 +203,7 @@ async function hints(op: Operation, w: World): Promise<(name: string) => unknown
     named: 3,
     concurrent: 3,
     message: "Please free a seat",
+    url: WEBHOOK_URL,
   };
   if (/product/.test(JSON.stringify(op.body?.schema ?? {})) || op.query.some((q) => q.name === "product")) values.product = await w.product();
   if (op.path === "/api/v1/shared-sessions/end") values.ids = [await w.sharedSession()];

@@ -1,6 +1,11 @@
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Seat-sizing advice replays recorded demand: a queue place given up without a seat
+  // (the wait ended, the agent went silent) is demand too, recorded with how long it waited.
+  await sql`ALTER TABLE usage_events DROP CONSTRAINT usage_events_kind_check`.execute(db);
+  await sql`ALTER TABLE usage_events ADD CONSTRAINT usage_events_kind_check CHECK (kind IN ('occupancy', 'refusal', 'wait', 'abandon'))`.execute(db);
+
   // Webhook endpoints of an account. The signing secret must be readable to sign with, so it
   // is stored sealed (AES-256-GCM under a key kept outside the database, see
   // src/services/webhook-secret.ts); the hint is its first characters, for people to tell
@@ -68,4 +73,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ["webhook_attempts", "webhook_deliveries", "webhook_endpoints"]) {
     await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
   }
+  await sql`DELETE FROM usage_events WHERE kind = 'abandon'`.execute(db);
+  await sql`ALTER TABLE usage_events DROP CONSTRAINT usage_events_kind_check`.execute(db);
+  await sql`ALTER TABLE usage_events ADD CONSTRAINT usage_events_kind_check CHECK (kind IN ('occupancy', 'refusal', 'wait'))`.execute(db);
 }

@@ -92,7 +92,7 @@ export function register(app: App, { db, config }: RouteDeps): void {
       tags: ["webhooks"],
       summary: "Change a webhook endpoint (a disabled one is sent nothing and collects no new deliveries)",
       params,
-      body: Type.Object({ url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Description), queueThreshold: Type.Optional(QueueThreshold), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
+      body: Type.Object({ url: Type.Optional(Url), events: Type.Optional(Events), description: Type.Optional(Description), queueThreshold: Type.Optional(QueueThreshold), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 200: Endpoint, ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => updateWebhook(db, config, userOf(request), request.params.id, request.body),
