@@ -11,6 +11,7 @@ import { SharedSessionsPage } from "./pages/SharedSessions";
 import { SubscriptionPage } from "./pages/Subscription";
 import { AuditPage } from "./pages/Audit";
 import { SettingsPage } from "./pages/Settings";
+import { WebhooksPage } from "./pages/Webhooks";
 
 const pages: Record<string, () => React.JSX.Element> = {
   "/users": UsersPage,
@@ -19,6 +20,7 @@ const pages: Record<string, () => React.JSX.Element> = {
   "/subscription": SubscriptionPage,
   "/audit": AuditPage,
   "/settings": SettingsPage,
+  "/webhooks": WebhooksPage,
 };
 
 function Routes() {

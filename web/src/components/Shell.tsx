@@ -68,7 +68,11 @@ export function useNavItems(): NavItem[] {
     { path: "/subscription", label: t.navSubscription, icon: icons.subscription },
   ];
   if (isAdmin) {
-    items.push({ path: "/audit", label: t.navAudit, icon: icons.audit }, { path: "/settings", label: t.navSettings, icon: icons.settings });
+    items.push(
+      { path: "/audit", label: t.navAudit, icon: icons.audit },
+      { path: "/webhooks", label: "Webhooks", icon: icons.audit },
+      { path: "/settings", label: t.navSettings, icon: icons.settings },
+    );
   }
   return items;
 }
