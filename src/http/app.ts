@@ -35,6 +35,7 @@ import * as scimTokens from "./routes/api/v1/scim-tokens.js";
 import * as groups from "./routes/api/v1/groups.js";
 import * as webhooks from "./routes/api/v1/webhooks.js";
 import * as usageAdvice from "./routes/api/v1/usage-advice.js";
+import * as dormantSeats from "./routes/api/v1/dormant-seats.js";
 import * as scim from "./routes/scim/v2/index.js";
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -128,6 +129,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   groups.register(app, deps);
   webhooks.register(app, deps);
   usageAdvice.register(app, deps);
+  dormantSeats.register(app, deps);
   await scim.register(app, deps);
 
   const webDist = findWebDist();

@@ -19,6 +19,10 @@ export interface AccountTable {
   lease_ttl_seconds: Generated<number>;
   pending_timeout_seconds: Generated<number>;
   ended_cooldown_seconds: Generated<number>;
+  /** A named seat unused this many days is dormant. */
+  dormant_days: Generated<number>;
+  /** What the sweeper does with dormant named seats: nothing, convert them to concurrent, or revoke them. */
+  dormant_reclaim: Generated<"off" | "convert" | "revoke">;
   created_at: Timestamp;
 }
 

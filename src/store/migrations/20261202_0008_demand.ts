@@ -6,6 +6,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE usage_events DROP CONSTRAINT usage_events_kind_check`.execute(db);
   await sql`ALTER TABLE usage_events ADD CONSTRAINT usage_events_kind_check CHECK (kind IN ('occupancy', 'refusal', 'wait', 'abandon'))`.execute(db);
 
+  // Dormant named seats: after how many days without a support session a named seat counts
+  // as dormant, and what the sweeper does with dormant seats on its own (off, convert to
+  // concurrent, revoke). A seat's last use is its holder's latest support session of the product.
+  await sql`ALTER TABLE accounts ADD COLUMN dormant_days integer NOT NULL DEFAULT 30, ADD COLUMN dormant_reclaim text NOT NULL DEFAULT 'off' CHECK (dormant_reclaim IN ('off', 'convert', 'revoke'))`.execute(db);
+  await sql`CREATE INDEX support_sessions_last_use ON support_sessions (account_id, user_id, product_id, created_at)`.execute(db);
+
   // Webhook endpoints of an account. The signing secret must be readable to sign with, so it
   // is stored sealed (AES-256-GCM under a key kept outside the database, see
   // src/services/webhook-secret.ts); the hint is its first characters, for people to tell
@@ -73,6 +79,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ["webhook_attempts", "webhook_deliveries", "webhook_endpoints"]) {
     await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
   }
+  await sql`DROP INDEX IF EXISTS support_sessions_last_use`.execute(db);
+  await sql`ALTER TABLE accounts DROP COLUMN IF EXISTS dormant_days, DROP COLUMN IF EXISTS dormant_reclaim`.execute(db);
   await sql`DELETE FROM usage_events WHERE kind = 'abandon'`.execute(db);
   await sql`ALTER TABLE usage_events DROP CONSTRAINT usage_events_kind_check`.execute(db);
   await sql`ALTER TABLE usage_events ADD CONSTRAINT usage_events_kind_check CHECK (kind IN ('occupancy', 'refusal', 'wait'))`.execute(db);
