@@ -103,12 +103,12 @@ export async function reclaimDormantSeats(
 }
 
 /** POST /dormant-seats/reclaim: an admin's bulk action on seats it picked from the list. */
-export async function reclaimByAdmin(db: Db, principal: UserPrincipal, input: { action: ReclaimAction; seats: { userId: string; product: string }[] }) {
+export async function reclaimByAdmin(db: Db, principal: UserPrincipal, input: { action: ReclaimAction; seats: { userId: string; product: string }[]; days?: number }) {
   const slugs = [...new Set(input.seats.map((s) => s.product))];
   const ids = new Map<string, string>();
   for (const s of slugs) ids.set(s, (await requireProduct(db, s)).id);
-  const settings = await dormantSettings(db, principal.accountId);
-  return reclaimDormantSeats(db, principal.accountId, principal, input.action, input.seats.map((s) => ({ userId: s.userId, productId: ids.get(s.product)! })), settings.dormant_days);
+  const days = input.days ?? (await dormantSettings(db, principal.accountId)).dormant_days;
+  return reclaimDormantSeats(db, principal.accountId, principal, input.action, input.seats.map((s) => ({ userId: s.userId, productId: ids.get(s.product)! })), days);
 }
 
 /** The sweeper's pass: accounts that reclaim automatically lose their dormant named seats, a batch at a time. */

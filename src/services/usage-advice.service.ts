@@ -88,7 +88,7 @@ export interface SeatAdvice {
   capacity: number;
   recorded: { requests: number; served: number; refusals: number; abandoned: number; refusedWithoutWaiting: number };
   current: ReplayResult;
-  /** The fewest seats that would have refused at most 1 % of the requests (at least one refusal allowed); null when none shown would. */
+  /** The fewest seats that would have refused at most 1 % of the requests (none, below 100); null when none shown would. */
   suggested: number | null;
   confidence: { level: "none" | "low" | "medium" | "high"; statement: string };
   items: ReplayResult[];
@@ -114,7 +114,7 @@ export async function seatAdvice(db: Db, principal: UserPrincipal, query: { prod
   );
   const items = capacitiesAround(capacity).map((c) => replay(recorded.demands, c));
   const requests = recorded.demands.length;
-  const allowed = Math.max(1, Math.floor(requests * 0.01));
+  const allowed = Math.floor(requests * 0.01);
   const level = confidenceOf(requests, recorded.refusals);
   const statement =
     requests === 0

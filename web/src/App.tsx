@@ -12,6 +12,7 @@ import { SubscriptionPage } from "./pages/Subscription";
 import { AuditPage } from "./pages/Audit";
 import { SettingsPage } from "./pages/Settings";
 import { WebhooksPage } from "./pages/Webhooks";
+import { DormantSeatsPage } from "./pages/DormantSeats";
 
 const pages: Record<string, () => React.JSX.Element> = {
   "/users": UsersPage,
@@ -21,6 +22,7 @@ const pages: Record<string, () => React.JSX.Element> = {
   "/audit": AuditPage,
   "/settings": SettingsPage,
   "/webhooks": WebhooksPage,
+  "/dormant-seats": DormantSeatsPage,
 };
 
 function Routes() {

@@ -26,14 +26,15 @@ interface Advice {
 
 const TEXT = {
   en: {
-    title: "Need more seats? What last period's demand says",
+    title: "Need more seats? What recorded demand says",
     week: "Last 7 days",
     month: "Last 30 days",
     loading: "Replaying recorded demand…",
     none: (days: number) => `No demand recorded in the last ${days} days yet.`,
     enough: (c: number, refusals: number) => `Today's ${c} seats were enough: the replay gives ${refusals} refusals.`,
     answer: (to: number, from: number, before: number, after: number, p95Before: string, p95After: string, period: string) =>
-      `With ${to} seats instead of ${from}, ${period}'s ${before} refusals would have been ${after} and the 95th-percentile wait ${p95After} instead of ${p95Before}.`,
+      `With ${to} seats instead of ${from}, ${period}'s ${before} refusals would have been ${after}` +
+      (p95Before === p95After ? "." : ` and the 95th-percentile wait ${p95After} instead of ${p95Before}.`),
     period: (days: number) => (days === 7 ? "last week" : "the last 30 days"),
     seats: "Seats",
     refusals: "Refusals",
@@ -51,7 +52,8 @@ const TEXT = {
     none: (days: number) => `Aucune demande enregistrée ces ${days} derniers jours.`,
     enough: (c: number, refusals: number) => `Les ${c} postes actuels ont suffi : le rejeu donne ${refusals} refus.`,
     answer: (to: number, from: number, before: number, after: number, p95Before: string, p95After: string, period: string) =>
-      `Avec ${to} postes au lieu de ${from}, les ${before} refus de ${period} auraient été ${after} et l'attente au 95e centile ${p95After} au lieu de ${p95Before}.`,
+      `Avec ${to} postes au lieu de ${from}, les ${before} refus de ${period} auraient été ${after}` +
+      (p95Before === p95After ? "." : ` et l'attente au 95e centile ${p95After} au lieu de ${p95Before}.`),
     period: (days: number) => (days === 7 ? "la semaine dernière" : "ces 30 derniers jours"),
     seats: "Postes",
     refusals: "Refus",

@@ -59,14 +59,15 @@ const icons = {
 };
 
 export function useNavItems(): NavItem[] {
-  const { t } = useI18n();
-  const { isAdmin } = useAuth();
+  const { t, lang } = useI18n();
+  const { isAdmin, can } = useAuth();
   const items: NavItem[] = [
     { path: "/users", label: t.navUsers, icon: icons.users },
     { path: "/groups", label: t.navGroups, icon: icons.groups },
     { path: "/shared-sessions", label: t.navSessions, icon: icons.sessions },
     { path: "/subscription", label: t.navSubscription, icon: icons.subscription },
   ];
+  if (can("seats:manage")) items.push({ path: "/dormant-seats", label: lang === "fr" ? "Postes dormants" : "Dormant seats", icon: icons.users });
   if (isAdmin) {
     items.push(
       { path: "/audit", label: t.navAudit, icon: icons.audit },

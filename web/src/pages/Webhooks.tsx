@@ -210,7 +210,10 @@ export function WebhooksPage() {
                   </p>
                 </div>
                 <div className="webhook-actions">
-                  <button type="button" className="button button-secondary button-small" onClick={() => setOpen(open === e.id ? null : e.id)} aria-expanded={open === e.id}>
+                  <button type="button" className="button button-secondary button-small" onClick={() => {
+                      setOpen(open === e.id ? null : e.id);
+                      load();
+                    }} aria-expanded={open === e.id}>
                     {open === e.id ? x.hideLog : x.log}
                   </button>
                   <button type="button" className="button button-secondary button-small" onClick={() => void act(() => api(`/webhooks/${e.id}`, { method: "PATCH", body: { enabled: !e.enabled } }))}>

@@ -27,7 +27,7 @@ export function register(app: App, { db }: RouteDeps): void {
     schema: {
       tags: ["seats"],
       summary: "Named seats whose holder has not used the product for `days` (the account's setting by default), longest idle first",
-      querystring: Type.Object({ product: Type.Optional(Slug), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ product: Type.Optional(Slug), days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ days: Type.Integer(), reclaim: Reclaim, items: Type.Array(DormantSeat, { maxItems: MAX_DORMANT_LIST }) }), ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => listDormantSeats(db, userOf(request), request.query),
@@ -38,7 +38,14 @@ export function register(app: App, { db }: RouteDeps): void {
     schema: {
       tags: ["seats"],
       summary: "Convert dormant named seats to concurrent ones, or revoke them, in bulk (a seat used meanwhile is skipped)",
-      body: Type.Object({ action: StringEnum(["convert", "revoke"]), seats: Type.Array(SeatRef, { minItems: 1, maxItems: MAX_DORMANT_LIST }) }, { additionalProperties: false }),
+      body: Type.Object(
+        {
+          action: StringEnum(["convert", "revoke"]),
+          seats: Type.Array(SeatRef, { minItems: 1, maxItems: MAX_DORMANT_LIST }),
+          days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, description: "the period the seats were listed with; the account's setting by default" })),
+        },
+        { additionalProperties: false },
+      ),
       response: {
         200: Type.Object({
           reclaimed: Type.Array(Type.Object({ userId: Type.String(), product: Type.String() })),

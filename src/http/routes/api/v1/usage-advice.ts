@@ -28,7 +28,7 @@ export const SeatAdvice = Type.Object({
     refusedWithoutWaiting: Type.Integer(),
   }),
   current: Replayed,
-  suggested: Type.Union([Type.Integer(), Type.Null()], { description: "the fewest seats that would have refused at most 1 % of the requests" }),
+  suggested: Type.Union([Type.Integer(), Type.Null()], { description: "the fewest seats that would have refused at most 1 % of the requests (none, below 100 requests); null when no capacity shown would" }),
   confidence: Type.Object({ level: StringEnum(["none", "low", "medium", "high"]), statement: Type.String() }),
   items: Type.Array(Replayed, { description: "one row per capacity from −50 % to +100 % of today's" }),
 });
