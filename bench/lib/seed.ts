@@ -32,6 +32,12 @@ export async function seedTenant(baseUrl: string, operatorToken: string, seats: 
   return { accountId: account.id, product, adminToken: token };
 }
 
+/** An endpoint of the tenant's account for every webhook event, at `url`. */
+export async function seedWebhook(baseUrl: string, tenant: Tenant, url: string): Promise<void> {
+  const events = ["pool.exhausted", "pool.available", "queue.waiting_over", "release_request.created", "shared_session.ended_by_admin", "lease.expired", "subscription.changed", "seat.granted", "seat.revoked"];
+  await call(baseUrl, "POST", "/api/v1/webhooks", tenant.adminToken, { url, events, queueThreshold: 1 }, 201);
+}
+
 /** Ten characters of the id alphabet: agents' ids are `<prefix>_<this><16 hex digits>`. */
 export function seedPrefix(): string {
   const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import type { Db } from "../store/database.js";
-import { claimDeliveries, finishAttempt, type AttemptOutcome, type ClaimedDelivery } from "../store/webhook.repository.js";
+import { claimDeliveries, expireDeliveries, finishAttempt, type AttemptOutcome, type ClaimedDelivery } from "../store/webhook.repository.js";
 import { nextAttemptAt } from "../domain/webhooks.js";
 import { send, sign } from "./webhook-delivery.js";
 import type { SecretBox } from "./webhook-secret.js";
@@ -16,6 +16,10 @@ import type { SecretBox } from "./webhook-secret.js";
 export const MAX_IN_FLIGHT = 16;
 /** A claim outlives the attempt's deadline by this much before another worker may take over. */
 const CLAIM_MARGIN_MS = 5000;
+/** How often a process fails deliveries past their 24 h and drops old log entries. */
+const EXPIRE_EVERY_MS = 60_000;
+/** How long the delivery log keeps finished deliveries. */
+export const LOG_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export function deliveryId(seq: number): string {
   return `whd_${seq}`;
@@ -35,6 +39,7 @@ export function startWebhookWorker(db: Db, config: Config, box: SecretBox, onErr
   let claiming: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  let lastExpiry = 0;
 
   const deliver = async (d: ClaimedDelivery) => {
     const at = new Date();
@@ -69,6 +74,10 @@ export function startWebhookWorker(db: Db, config: Config, box: SecretBox, onErr
       const room = MAX_IN_FLIGHT - inFlight.size;
       if (stopped || room <= 0) return;
       const now = new Date();
+      if (now.getTime() - lastExpiry > EXPIRE_EVERY_MS) {
+        lastExpiry = now.getTime();
+        await expireDeliveries(db, now, LOG_RETENTION_MS);
+      }
       const claimed = await claimDeliveries(db, now, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS), claimId, room);
       for (const d of claimed) {
         const running: Promise<void> = deliver(d)

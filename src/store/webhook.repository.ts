@@ -175,3 +175,14 @@ export async function replayDelivery(db: Db, accountId: string, endpointId: stri
     RETURNING *`.execute(db);
   return rows[0] && { ...rows[0], seq: Number(rows[0].seq), replay_of: Number(rows[0].replay_of) };
 }
+
+/**
+ * Deliveries not sent within their 24 h become failed without another attempt (an endpoint
+ * dead for a day does not leave a day of backlog to time out one by one), and the log keeps
+ * finished deliveries for `keepMs`.
+ */
+export async function expireDeliveries(db: Db, now: Date, keepMs: number): Promise<void> {
+  await sql`UPDATE webhook_deliveries SET status = 'failed', last_error = coalesce(last_error || ' — ', '') || 'given up: not delivered within 24 h'
+    WHERE status = 'pending' AND give_up_at <= ${now}`.execute(db);
+  await sql`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ${new Date(now.getTime() - keepMs)}`.execute(db);
+}

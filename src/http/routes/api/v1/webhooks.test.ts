@@ -7,6 +7,8 @@ import { eachBackend } from "../../../../../test/support/suite.js";
 import { pool, sleep, until } from "../../../../../test/support/pool.js";
 import { startReceiver, verifySignature, type Receiver } from "../../../../../test/support/webhook-receiver.js";
 import type { TestAccount, TestApp } from "../../../../../test/support/app.js";
+import { sql } from "kysely";
+import { expireDeliveries } from "../../../../store/webhook.repository.js";
 
 const ALLOW = {
   SEATKEEPER_WEBHOOK_ALLOW_PRIVATE: "1",
@@ -172,6 +174,36 @@ eachBackend("webhooks", ({ t }) => {
     } finally {
       await dead.close();
     }
+  });
+
+  test("a delivery not sent within its 24 h fails without holding up the endpoint's next one; old log entries go", async () => {
+    const r = await fresh();
+    r.answer(() => 500);
+    const account = await t().account();
+    const product = await t().product();
+    await t().subscribe(account, product.slug, 2, 0);
+    const hook = await endpoint(t(), account, r.url, ["seat.granted"]);
+    const [first, second] = [await t().user(account), await t().user(account)];
+    await t().grant(account, first.id, product.slug, "named");
+    await t().grant(account, second.id, product.slug, "named");
+    await until("the head tried", async () => r.received.length >= 1);
+    assert.ok(r.received.every((x) => x.json.data.user.id === first.id), "the second waits behind the first");
+    const db = t().database.db;
+    await sql`UPDATE webhook_deliveries SET give_up_at = now() - interval '1 second' WHERE account_id = ${account.id} AND body LIKE ${`%${first.id}%`}`.execute(db);
+    r.answer(() => 200);
+    await expireDeliveries(db, new Date(), 30 * 24 * 3600 * 1000);
+    await until("the second delivered", async () => r.accepted().some((x) => x.json.data.user.id === second.id));
+    const log = await until("both settled", async () => {
+      const items = await deliveries(t(), account, hook.id);
+      return items.every((d) => d.status !== "pending") && items;
+    });
+    const head = log.find((d: any) => d.payload.data.user.id === first.id);
+    assert.equal(head.status, "failed");
+    assert.match(head.lastError, /given up: not delivered within 24 h/);
+    assert.equal(r.accepted().some((x) => x.json.data.user.id === first.id), false);
+    await sql`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE account_id = ${account.id}`.execute(db);
+    await expireDeliveries(db, new Date(), 30 * 24 * 3600 * 1000);
+    assert.equal((await deliveries(t(), account, hook.id)).length, 0, "the log keeps 30 days");
   });
 
   test("replay sends the same event again as a new delivery; the log links them", async () => {
