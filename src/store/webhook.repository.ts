@@ -53,11 +53,12 @@ export async function deleteEndpoint(db: Db, accountId: string, id: string): Pro
 export function webhookInsert(accountId: string, events: WebhookEvent[], now: Date): RawBuilder<unknown> | null {
   if (events.length === 0) return null;
   const giveUpAt = new Date(now.getTime() + RETRY_WINDOW_MS);
-  const rows = events.map((e, i) => sql`(${i}::int, ${e.id}::text, ${e.type}::text, ${eventBody(accountId, e)}::text, ${e.waiting?.before ?? null}::int, ${e.waiting?.after ?? null}::int)`);
+  // One parameter however many events (a CSV import makes thousands): bind parameters are limited.
+  const rows = JSON.stringify(events.map((e, i) => ({ ord: i, event_id: e.id, type: e.type, body: eventBody(accountId, e), waiting_before: e.waiting?.before ?? null, waiting_after: e.waiting?.after ?? null })));
   return sql`
     INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, event_type, body, created_at, next_attempt_at, give_up_at)
     SELECT e.account_id, e.id, v.event_id, v.type, v.body, ${now}::timestamptz, ${now}::timestamptz, ${giveUpAt}::timestamptz
-    FROM (VALUES ${sql.join(rows)}) AS v(ord, event_id, type, body, waiting_before, waiting_after)
+    FROM jsonb_to_recordset(${rows}::jsonb) AS v(ord int, event_id text, type text, body text, waiting_before int, waiting_after int)
     JOIN webhook_endpoints e ON e.account_id = ${accountId} AND e.enabled AND v.type = ANY(e.events)
     WHERE v.type <> 'queue.waiting_over' OR (e.queue_threshold > v.waiting_before AND e.queue_threshold <= v.waiting_after)
     ORDER BY v.ord, e.id`;

@@ -206,6 +206,24 @@ eachBackend("webhooks", ({ t }) => {
     assert.equal((await deliveries(t(), account, hook.id)).length, 0, "the log keeps 30 days");
   });
 
+  test("a CSV import of 11,000 seats writes 11,000 seat.granted deliveries with it (more events than bind parameters allow)", async () => {
+    const r = await fresh();
+    r.answer(() => "hang");
+    const account = await t().account();
+    const product = await t().product();
+    await t().subscribe(account, product.slug, 0, 5);
+    await endpoint(t(), account, r.url, ["seat.granted"]);
+    const rows = Array.from({ length: 11_000 }, (_, i) => `bulk${i}@import.test,Bulk ${i},agent,${product.slug}:concurrent`);
+    const imported = await t().call("POST", "/api/v1/users/import?dryRun=false", {
+      token: account.admin.token,
+      body: ["email,name,role,seats", ...rows].join("\n"),
+      headers: { "content-type": "text/csv" },
+    });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body).slice(0, 300));
+    const listed = await t().call("GET", "/api/v1/webhooks", { token: account.admin.token });
+    assert.equal(listed.body.items[0].pending, 11_000);
+  });
+
   test("replay sends the same event again as a new delivery; the log links them", async () => {
     const r = await fresh();
     const account = await t().account();
