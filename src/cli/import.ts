@@ -6,7 +6,8 @@ import { errorDetail, fieldMessage } from "../domain/messages.js";
 import type { Db } from "../store/database.js";
 import { findAccount } from "../store/account.repository.js";
 import type { Principal } from "../services/context.js";
-import { importUsers, readImport, type ImportProgress } from "../services/user-import.service.js";
+import type { ImportProgress } from "../domain/shapes.js";
+import { importUsers, readImport } from "../services/user-import.service.js";
 
 const OPERATOR: Principal = { kind: "operator", tokenId: "cli" };
 

@@ -1,20 +1,9 @@
 // Webhooks: what an account can subscribe to, what a delivery carries, when a failed one is
 // tried again, and which targets a delivery may reach. Pure: the service signs and sends.
 import { isIP } from "node:net";
+import type { WebhookEventType } from "./webhook-events.js";
 
-export const WEBHOOK_EVENT_TYPES = [
-  "pool.exhausted",
-  "pool.available",
-  "queue.waiting_over",
-  "release_request.created",
-  "shared_session.ended_by_admin",
-  "lease.expired",
-  "subscription.changed",
-  "seat.granted",
-  "seat.revoked",
-] as const;
-
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-events.js";
 
 /** queue.waiting_over fires when the number of agents waiting for a seat of a product rises to an endpoint's threshold. */
 export const DEFAULT_QUEUE_THRESHOLD = 5;

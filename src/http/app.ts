@@ -14,7 +14,7 @@ import { secretBox } from "../services/webhook-secret.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
 import { installBodyParsers } from "./plugins/body-parsers.js";
-import { installValidators } from "./plugins/validation.js";
+import { installResponseCheck, installValidators } from "./plugins/validation.js";
 import { answerRoutingError, installErrorHandling, MAX_PARAM_LENGTH } from "./plugins/errors.js";
 import { installAuth } from "./plugins/auth.js";
 import { installIdempotency } from "./plugins/idempotency.js";
@@ -56,9 +56,11 @@ export interface AppOptions {
   sweeper?: boolean;
   /** false where no webhook delivery should leave this process. */
   webhookWorker?: boolean;
+  /** true in tests: every JSON answer must match its response schema exactly (else a 500 naming the mismatch). */
+  checkResponses?: boolean;
 }
 
-export async function buildApp({ config, database, logger = true, sweeper = true, webhookWorker = true }: AppOptions) {
+export async function buildApp({ config, database, logger = true, sweeper = true, webhookWorker = true, checkResponses = false }: AppOptions) {
   const db = database.db;
   const app = Fastify({
     ...(logger ? loggerOptions(config) : { logger: false }),
@@ -75,7 +77,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     request.lang = pickLanguage(request.headers["accept-language"]);
   });
 
-  await installSecurityHeaders(app);
+  installSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -88,6 +90,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
 
   installBodyParsers(app);
   installValidators(app);
+  if (checkResponses) installResponseCheck(app);
   installErrorHandling(app);
   installAuth(app, db, config.operatorToken);
   installIdempotency(app, db);

@@ -8,9 +8,10 @@ import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
 import { accountOf, createUserIn, userWithSeats } from "./user.service.js";
 import { accountView, auditView } from "./views.js";
+import type { Account, AuditEntry, NewAccount, Page } from "../domain/shapes.js";
 
 /** Operator: a customer account and its first admin, who is its billing contact. */
-export async function createAccount(db: Db, principal: Principal, input: { name: string; admin: { email: string; name: string; password: string } }) {
+export async function createAccount(db: Db, principal: Principal, input: { name: string; admin: { email: string; name: string; password: string } }): Promise<NewAccount> {
   const passwordHash = await hashPassword(input.admin.password);
   const { account, admin } = await db.transaction().execute(async (tx) => {
     const account = await insertAccount(tx, { id: newId("acct"), name: input.name });
@@ -30,13 +31,13 @@ export async function createAccount(db: Db, principal: Principal, input: { name:
   return { ...accountView(account), admin: await userWithSeats(db, admin) };
 }
 
-export async function getAccount(db: Db, principal: Principal) {
+export async function getAccount(db: Db, principal: Principal): Promise<Account> {
   const account = await findAccount(db, accountOf(principal));
   if (!account) throw notFound("account");
   return accountView(account);
 }
 
-export async function updateAccount(db: Db, principal: Principal, input: { name?: string; settings?: Partial<AccountSettings> }) {
+export async function updateAccount(db: Db, principal: Principal, input: { name?: string; settings?: Partial<AccountSettings> }): Promise<Account> {
   const accountId = accountOf(principal);
   const account = await db.transaction().execute(async (tx) => {
     const before = await lockAccount(tx, accountId);
@@ -69,7 +70,7 @@ export async function updateAccount(db: Db, principal: Principal, input: { name?
   return accountView(account);
 }
 
-export async function listAudit(db: Db, principal: Principal, query: { actor?: string; action?: string; limit: number; cursor?: string }) {
+export async function listAudit(db: Db, principal: Principal, query: { actor?: string; action?: string; limit: number; cursor?: string }): Promise<Page<AuditEntry>> {
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listAuditRows(db, accountOf(principal), {
     actor: query.actor,

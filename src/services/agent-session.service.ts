@@ -21,7 +21,8 @@ import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { Waker } from "./signals.js";
 import { logout } from "./auth.service.js";
-import { supportSessionView, type SupportSessionView } from "./views.js";
+import type { Heartbeat, MySeats, NewReleaseRequest, SignIn, SupportSession } from "../domain/shapes.js";
+import { supportSessionView } from "./views.js";
 
 export const MAX_WAIT_SECONDS = 60;
 /** A waiting request looks again this often even without a signal: a safety net, not a poll loop. */
@@ -31,7 +32,7 @@ export const WAIT_RECHECK_MS = 5000;
 // Reading seats (no lock, one snapshot)
 
 /** GET /me/seats: one entry per product the user may use. */
-export async function mySeats(db: Db, principal: UserPrincipal, lang: Language) {
+export async function mySeats(db: Db, principal: UserPrincipal, lang: Language): Promise<MySeats> {
   const now = new Date();
   const items = (await readSeatsOf(db, principal.accountId, principal.user.id, now)).map((r) => {
     const status = seatStatus({ product: r.product, total: r.total, occupied: r.occupied, queue: r.queue }, { ...r.agent, seat: r.type }, now);
@@ -49,7 +50,7 @@ export async function mySeats(db: Db, principal: UserPrincipal, lang: Language) 
 }
 
 /** S5 at sign-in: products where the user has a concurrent seat and no seat is free for it. */
-export async function seatNoticesAtLogin(db: Db, user: UserRow, lang: Language) {
+export async function seatNoticesAtLogin(db: Db, user: UserRow, lang: Language): Promise<SignIn["seatNotices"]> {
   const seats = await mySeats(db, { kind: "user", tokenId: "", accountId: user.account_id, user, app: null }, lang);
   return seats.items
     .filter((s) => s.type === "concurrent" && s.status === "all_in_use")
@@ -79,7 +80,7 @@ export async function startSession(
   productSlug: string,
   waitSeconds: number | undefined,
   signal?: AbortSignal,
-): Promise<SupportSessionView> {
+): Promise<SupportSession> {
   const product = await engine.products.bySlug(productSlug);
   const { accountId, user, tokenId } = principal;
   const request = { id: newId("wait"), tokenId };
@@ -134,7 +135,7 @@ export async function connectSession(
   principal: UserPrincipal,
   sessionId: string,
   connection: { mode: "attended" | "unattended"; platform: "windows" | "mac" | "ios" | "android" },
-): Promise<SupportSessionView> {
+): Promise<SupportSession> {
   const product = await productOfSession(engine, principal, sessionId);
   const answer = await engine.pools.decide(principal.accountId, product, { kind: "connect", userId: principal.user.id, sessionId, ...connection });
   if (!answer.ok) throw answer.error;
@@ -142,7 +143,7 @@ export async function connectSession(
 }
 
 /** The agent ends a support session; the seat is freed with the last one of the product. */
-export async function endSession(engine: Engine, principal: UserPrincipal, sessionId: string): Promise<SupportSessionView> {
+export async function endSession(engine: Engine, principal: UserPrincipal, sessionId: string): Promise<SupportSession> {
   const product = await productOfSession(engine, principal, sessionId);
   const answer = await engine.pools.decide(principal.accountId, product, { kind: "end", userId: principal.user.id, sessionId, reason: "agent" });
   if (!answer.ok) throw answer.error;
@@ -167,7 +168,7 @@ export function heartbeatBatch(db: Db) {
   };
 }
 
-export async function heartbeat(engine: Engine, principal: UserPrincipal) {
+export async function heartbeat(engine: Engine, principal: UserPrincipal): Promise<Heartbeat> {
   const result = await engine.heartbeats.submit({ accountId: principal.accountId, userId: principal.user.id });
   return {
     leases: result.leases.map((l) => ({ product: l.product, expiresAt: l.expiresAt.toISOString() })),
@@ -208,7 +209,7 @@ async function endPendingSessionsAtLogout(engine: Engine, principal: Principal):
   );
 }
 
-export async function createReleaseRequest(engine: Engine, principal: UserPrincipal, productSlug: string, message: string | undefined) {
+export async function createReleaseRequest(engine: Engine, principal: UserPrincipal, productSlug: string, message: string | undefined): Promise<NewReleaseRequest> {
   const { accountId, user } = principal;
   const product = await requireProduct(engine.db, productSlug);
   return engine.db.transaction().execute(async (tx) => {

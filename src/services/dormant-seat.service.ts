@@ -3,6 +3,7 @@
 // concurrent seat (the agent keeps access through the pool, the named seat goes back) or
 // revoked — in bulk by an admin, or by the sweeper when the account reclaims automatically.
 // Every change goes through the seat-pool service and is audited like any other.
+import type { DormantSeat, DormantSeats, DormantSettings, ReclaimResult } from "../domain/shapes.js";
 import type { Db } from "../store/database.js";
 import { insertAudit } from "../store/audit.repository.js";
 import { accountsReclaimingDormant, dormantSettings, findDormantSeats, setDormantSettings, shareUsers, type DormantSeatRow } from "../store/dormant-seat.repository.js";
@@ -19,7 +20,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type ReclaimAction = "convert" | "revoke";
 
-function view(r: DormantSeatRow, now: Date) {
+function view(r: DormantSeatRow, now: Date): DormantSeat {
   const since = r.last_used_at ?? r.granted_at;
   return {
     user: { id: r.user_id, name: r.name, email: r.email },
@@ -30,12 +31,12 @@ function view(r: DormantSeatRow, now: Date) {
   };
 }
 
-export async function getDormantSettings(db: Db, principal: UserPrincipal) {
+export async function getDormantSettings(db: Db, principal: UserPrincipal): Promise<DormantSettings> {
   const s = await dormantSettings(db, principal.accountId);
   return { days: s.dormant_days, reclaim: s.dormant_reclaim };
 }
 
-export async function updateDormantSettings(db: Db, principal: UserPrincipal, input: { days: number; reclaim: "off" | ReclaimAction }) {
+export async function updateDormantSettings(db: Db, principal: UserPrincipal, input: DormantSettings): Promise<DormantSettings> {
   return db.transaction().execute(async (tx) => {
     const before = await dormantSettings(tx, principal.accountId);
     const s = await setDormantSettings(tx, principal.accountId, input.days, input.reclaim);
@@ -48,7 +49,7 @@ export async function updateDormantSettings(db: Db, principal: UserPrincipal, in
   });
 }
 
-export async function listDormantSeats(db: Db, principal: UserPrincipal, query: { product?: string; days?: number }) {
+export async function listDormantSeats(db: Db, principal: UserPrincipal, query: { product?: string; days?: number }): Promise<DormantSeats> {
   const settings = await dormantSettings(db, principal.accountId);
   const days = query.days ?? settings.dormant_days;
   const product = query.product !== undefined ? await requireProduct(db, query.product) : undefined;
@@ -68,7 +69,7 @@ export async function reclaimDormantSeats(
   action: ReclaimAction,
   wanted: { userId: string; productId: string }[],
   days: number,
-) {
+): Promise<ReclaimResult> {
   const userIds = [...new Set(wanted.map((w) => w.userId))];
   const productIds = [...new Set(wanted.map((w) => w.productId))];
   return db.transaction().execute(async (tx) => {

@@ -14,6 +14,7 @@ import {
 import { auditActor, type Principal, type UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
+import type { Group, Page } from "../domain/shapes.js";
 
 /** Members joined or left a group (SCIM): their seats of the mapped products follow, in the caller's transaction. */
 export async function reconcileSeatsIn(tx: Db, principal: Principal, accountId: string, userIds: string[], productIds: string[]): Promise<void> {
@@ -34,7 +35,7 @@ async function requireGroup(db: Db, accountId: string, id: string) {
   return group;
 }
 
-export async function listGroups(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
+export async function listGroups(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }): Promise<Page<Group>> {
   const after = decodeCursor(query.cursor, ["text", "id"]);
   const rows = await listGroupSummaries(db, principal.accountId, after && { name: String(after[0]), id: String(after[1]) }, query.limit);
   const page = toPage(rows, query.limit, (r) => [r.display_name, r.id], (r) => r);
@@ -48,7 +49,7 @@ export async function listGroups(db: Db, principal: UserPrincipal, query: { limi
 type SummaryRow = Awaited<ReturnType<typeof listGroupSummaries>>[number];
 type WarningRow = Awaited<ReturnType<typeof listWarnings>>[number];
 
-function groupView(r: SummaryRow, warnings: WarningRow[]) {
+function groupView(r: SummaryRow, warnings: WarningRow[]): Group {
   return {
     id: r.id,
     displayName: r.display_name,
@@ -67,7 +68,7 @@ function groupView(r: SummaryRow, warnings: WarningRow[]) {
   };
 }
 
-async function groupSummary(db: Db, principal: UserPrincipal, id: string) {
+async function groupSummary(db: Db, principal: UserPrincipal, id: string): Promise<Group> {
   const group = await requireGroup(db, principal.accountId, id);
   const mapping = await findMapping(db, principal.accountId, id);
   const product = mapping ? await findProductById(db, mapping.product_id) : undefined;
@@ -83,7 +84,7 @@ async function groupSummary(db: Db, principal: UserPrincipal, id: string) {
 }
 
 /** PUT /groups/{id}/seat: the group's members get the seat now, and whoever joins later. */
-export async function setGroupSeat(db: Db, principal: UserPrincipal, id: string, input: { product: string; type: SeatType }) {
+export async function setGroupSeat(db: Db, principal: UserPrincipal, id: string, input: { product: string; type: SeatType }): Promise<Group> {
   const { accountId } = principal;
   const product = await requireProduct(db, input.product);
   await requireGroup(db, accountId, id);

@@ -8,8 +8,9 @@ import { decodeCursor, toPage } from "../store/pagination.js";
 import { findScimToken, insertToken, listScimTokens, revokeToken } from "../store/token.repository.js";
 import { auditActor, type UserPrincipal } from "./context.js";
 import { hashToken, newSecretToken } from "./crypto.js";
+import type { NewScimToken, Page, ScimToken } from "../domain/shapes.js";
 
-export async function createScimToken(db: Db, principal: UserPrincipal, name: string) {
+export async function createScimToken(db: Db, principal: UserPrincipal, name: string): Promise<NewScimToken> {
   const token = newSecretToken("sks");
   const id = newId("tok");
   return db.transaction().execute(async (tx) => {
@@ -19,7 +20,7 @@ export async function createScimToken(db: Db, principal: UserPrincipal, name: st
   });
 }
 
-export async function listTokens(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
+export async function listTokens(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }): Promise<Page<ScimToken>> {
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listScimTokens(db, principal.accountId, after && { at: String(after[0]), id: String(after[1]) }, query.limit);
   return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], (r) => ({

@@ -9,7 +9,8 @@ import type { Db } from "../store/database.js";
 import type { ProductRow, SupportSessionRow } from "../store/schema.js";
 import { GroupCommit } from "./group-commit.js";
 import { withSeats, type OpenPool } from "./seat-pool.service.js";
-import { supportSessionView, type SupportSessionView } from "./views.js";
+import type { SupportSession } from "../domain/shapes.js";
+import { supportSessionView } from "./views.js";
 
 export type PoolRequest =
   | { kind: "start"; userId: string; tokenId: string; wait: Wait | null }
@@ -17,7 +18,7 @@ export type PoolRequest =
   | { kind: "end"; userId: string; sessionId: string; reason: string };
 
 export type PoolAnswer =
-  | { ok: true; session: SupportSessionView }
+  | { ok: true; session: SupportSession }
   | { ok: false; error: DomainError; refused: boolean };
 
 const answerError = (error: DomainError, refused = false): PoolAnswer => ({ ok: false, error, refused });
@@ -107,7 +108,7 @@ function decideOne(open: OpenPool, request: PoolRequest): PoolAnswer {
   return { ok: true, session: supportSessionView(ended, slug, null) };
 }
 
-function startedView(open: OpenPool, id: string, supportKey: string, seat: "named" | "concurrent", leaseExpiresAt: Date | null): SupportSessionView {
+function startedView(open: OpenPool, id: string, supportKey: string, seat: "named" | "concurrent", leaseExpiresAt: Date | null): SupportSession {
   return {
     id,
     product: open.product.slug,

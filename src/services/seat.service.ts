@@ -9,6 +9,7 @@ import type { Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { accountOf, requireUser, userWithSeats } from "./user.service.js";
+import type { User } from "../domain/shapes.js";
 
 async function changeSeat(db: Db, principal: Principal, userId: string, productSlug: string, type: SeatType | null) {
   const accountId = accountOf(principal);
@@ -26,7 +27,7 @@ async function changeSeat(db: Db, principal: Principal, userId: string, productS
   });
 }
 
-export async function grantSeat(db: Db, principal: Principal, userId: string, productSlug: string, type: SeatType) {
+export async function grantSeat(db: Db, principal: Principal, userId: string, productSlug: string, type: SeatType): Promise<User> {
   return userWithSeats(db, await changeSeat(db, principal, userId, productSlug, type));
 }
 

@@ -9,8 +9,9 @@ import { openSupportSessionsOfShared } from "../store/support-session.repository
 import type { UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
+import type { EndedSharedSessions, Page, ReleaseRequest, SharedSession } from "../domain/shapes.js";
 
-export async function listSharedSessions(db: Db, principal: UserPrincipal, query: { product?: string; limit: number; cursor?: string }) {
+export async function listSharedSessions(db: Db, principal: UserPrincipal, query: { product?: string; limit: number; cursor?: string }): Promise<Page<SharedSession>> {
   const product = query.product !== undefined ? await requireProduct(db, query.product) : undefined;
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenSharedSessions(db, principal.accountId, {
@@ -48,7 +49,7 @@ export async function listSharedSessions(db: Db, principal: UserPrincipal, query
  * queue holds them. The agents hear of it (event, next heartbeat, 409 on their next call)
  * and may not take a seat of the product again during the account's cooldown.
  */
-export async function endSharedSessionsByAdmin(db: Db, principal: UserPrincipal, ids: string[], reason: string | undefined) {
+export async function endSharedSessionsByAdmin(db: Db, principal: UserPrincipal, ids: string[], reason: string | undefined): Promise<EndedSharedSessions> {
   const { accountId } = principal;
   const wanted = [...new Set(ids)];
   const found = (await findSharedSessions(db, accountId, wanted.filter((id) => isId("ss", id)))).filter((s) => s.ended_at === null);
@@ -65,7 +66,7 @@ export async function endSharedSessionsByAdmin(db: Db, principal: UserPrincipal,
   return { ended: wanted.filter((id) => ended.has(id)), notFound: wanted.filter((id) => !ended.has(id)) };
 }
 
-export async function listReleaseRequests(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }) {
+export async function listReleaseRequests(db: Db, principal: UserPrincipal, query: { limit: number; cursor?: string }): Promise<Page<ReleaseRequest>> {
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listOpenReleaseRequests(db, principal.accountId, { limit: query.limit, after: after && { at: String(after[0]), id: String(after[1]) } });
   return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], (r) => ({

@@ -7,9 +7,10 @@ import { auditActor, type Principal } from "./context.js";
 import { requireProduct } from "./product.service.js";
 import { accountOf } from "./user.service.js";
 import { withSeats } from "./seat-pool.service.js";
+import type { Subscription, SubscriptionLine } from "../domain/shapes.js";
 
 /** The account's licenses and their use, read in one snapshot without any lock. */
-export async function getSubscription(db: Db, principal: Principal) {
+export async function getSubscription(db: Db, principal: Principal): Promise<Subscription> {
   const accountId = accountOf(principal);
   const now = new Date();
   const lines = await listSubscriptionLines(db, accountId, now);
@@ -29,7 +30,7 @@ export async function getSubscription(db: Db, principal: Principal) {
 }
 
 /** S3: the billing contact adds or removes licenses of one product. */
-export async function changeSubscription(db: Db, principal: Principal, productSlug: string, requested: { named: number; concurrent: number }) {
+export async function changeSubscription(db: Db, principal: Principal, productSlug: string, requested: { named: number; concurrent: number }): Promise<SubscriptionLine> {
   if (principal.kind !== "user" || !principal.user.billing_contact) throw new DomainError("NOT_BILLING_CONTACT");
   const accountId = accountOf(principal);
   const product = await requireProduct(db, productSlug);

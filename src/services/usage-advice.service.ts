@@ -11,6 +11,7 @@
 // to be willing to wait, in a replay with fewer seats, until served.
 import { validationFailed } from "../domain/errors.js";
 import { capacitiesAround, confidenceOf, picker, replay, type Demand, type ReplayResult } from "../domain/seat-advice.js";
+import type { SeatAdvice } from "../domain/shapes.js";
 import type { Db } from "../store/database.js";
 import { seatHolds, usageEvents } from "../store/usage.repository.js";
 import type { UserPrincipal } from "./context.js";
@@ -78,20 +79,6 @@ export function demandFrom(
     }
   }
   return { demands, served: holds.length, refusals, abandoned, lost };
-}
-
-export interface SeatAdvice {
-  product: string;
-  days: number;
-  from: string;
-  to: string;
-  capacity: number;
-  recorded: { requests: number; served: number; refusals: number; abandoned: number; refusedWithoutWaiting: number };
-  current: ReplayResult;
-  /** The fewest seats that would have refused at most 1 % of the requests (none, below 100); null when none shown would. */
-  suggested: number | null;
-  confidence: { level: "none" | "low" | "medium" | "high"; statement: string };
-  items: ReplayResult[];
 }
 
 export async function seatAdvice(db: Db, principal: UserPrincipal, query: { product: string; days?: number }): Promise<SeatAdvice> {

@@ -34,7 +34,7 @@ eachBackend("seat-sizing advice", ({ t }) => {
     assert.ok(body.current.waitP95Seconds >= 0.4, `the served waiter's wait: ${body.current.waitP95Seconds}`);
     assert.deepEqual(body.items.map((i: any) => i.capacity), [1, 2, 3, 4, 5, 6]);
     // Five requests at once need five seats: the drawn holds of the two never served outlast the run.
-    const at5 = body.items.find((i: any) => i.capacity === 5);
+    const at5 = body.items.find((i) => i.capacity === 5)!;
     assert.deepEqual([at5.refusals, at5.turnedAway, at5.waitP95Seconds], [0, 0, 0]);
     const refusals = body.items.map((i: any) => i.refusals);
     assert.deepEqual(refusals, [...refusals].sort((x: number, y: number) => y - x), "more seats never refuse more");
@@ -42,14 +42,14 @@ eachBackend("seat-sizing advice", ({ t }) => {
     assert.equal(body.confidence.level, "low");
     assert.match(body.confidence.statement, /5 requests/);
 
-    const csv = await t().call("GET", `/api/v1/usage/advice?product=${p.product.slug}&days=30&format=csv`, { token: admin });
+    const csv = await t().call<string>("GET", `/api/v1/usage/advice?product=${p.product.slug}&days=30&format=csv`, { token: admin });
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers["content-type"]), /text\/csv/);
     const lines = csv.body.trim().split("\n");
     assert.equal(lines[0], "capacity,refusals,turnedAway,served,waitP95Seconds,waitMeanSeconds");
     assert.equal(lines.length, 7);
     assert.match(lines[2], /^2,3,2,3,/);
-    const accepted = await t().call("GET", `/api/v1/usage/advice?product=${p.product.slug}`, { token: admin, headers: { accept: "text/csv" } });
+    const accepted = await t().call<string>("GET", `/api/v1/usage/advice?product=${p.product.slug}`, { token: admin, headers: { accept: "text/csv" } });
     assert.match(accepted.body, /^capacity,/);
 
     assert.equal((await t().call("GET", `/api/v1/usage/advice?product=${p.product.slug}&days=14`, { token: admin })).status, 400);

@@ -5,20 +5,11 @@ import type { Db } from "../store/database.js";
 import { occupancyBefore, usageEvents } from "../store/usage.repository.js";
 import type { UserPrincipal } from "./context.js";
 import { requireProduct } from "./product.service.js";
+import type { Usage, UsagePoint } from "../domain/shapes.js";
 
 export const DEFAULT_STEP_SECONDS = 60;
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
 export const MAX_POINTS = 10_000;
-
-export interface UsagePoint {
-  t: string;
-  total: number;
-  occupiedMax: number;
-  refusals: number;
-  waits: number;
-  waitMeanSeconds: number | null;
-  waitP95Seconds: number | null;
-}
 
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
@@ -34,7 +25,7 @@ function instant(field: string, text: string): Date {
   return at;
 }
 
-export async function usageSeries(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string; step?: number }) {
+export async function usageSeries(db: Db, principal: UserPrincipal, query: { product: string; from?: string; to?: string; step?: number }): Promise<Usage> {
   const product = await requireProduct(db, query.product);
   const to = query.to ? instant("to", query.to) : new Date();
   const from = query.from ? instant("from", query.from) : new Date(to.getTime() - DEFAULT_WINDOW_MS);

@@ -9,6 +9,7 @@ import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { GROUP_SOURCE } from "../domain/group-seat.js";
 import { fieldMessage, type Language } from "../domain/messages.js";
+import type { ImportProgress, ImportResult } from "../domain/shapes.js";
 import { planImport, readImportFile, type ExistingUser, type ImportFile, type ImportPlan, type ImportState, type RowError } from "../domain/user-import.js";
 import type { SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
@@ -26,20 +27,6 @@ import { withSeats, type SeatChange } from "./seat-pool.service.js";
 
 /** How many passwords hash at once: scrypt runs on libuv's thread pool (4 threads by default). */
 const DEFAULT_HASH_CONCURRENCY = 4;
-
-export interface ImportProgress {
-  phase: "validating" | "hashing" | "writing";
-  done: number;
-  total: number;
-}
-
-export interface ImportResult {
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: { row: number; field: string; message: string }[];
-}
 
 export interface ImportOptions {
   dryRun: boolean;

@@ -19,6 +19,7 @@ import { requireProduct } from "./product.service.js";
 import { userView } from "./views.js";
 import { withSeats, type SeatChange } from "./seat-pool.service.js";
 import { revokeSignIns } from "./auth.service.js";
+import type { Page, User } from "../domain/shapes.js";
 
 export function accountOf(principal: Principal): string {
   if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
@@ -31,7 +32,7 @@ function actorShape(principal: Principal) {
   return { role: "admin" as Role, privileges: [] as string[] };
 }
 
-export async function userWithSeats(db: Db, user: UserRow) {
+export async function userWithSeats(db: Db, user: UserRow): Promise<User> {
   return userView(user, await listAssignments(db, user.account_id, [user.id]));
 }
 
@@ -50,7 +51,7 @@ export interface ListUsersQuery {
   cursor?: string;
 }
 
-export async function listUsers(db: Db, principal: Principal, query: ListUsersQuery) {
+export async function listUsers(db: Db, principal: Principal, query: ListUsersQuery): Promise<Page<User>> {
   const accountId = accountOf(principal);
   let seat: { productId: string; type: SeatType } | undefined;
   if (query.seat !== undefined) {
@@ -72,7 +73,7 @@ export async function listUsers(db: Db, principal: Principal, query: ListUsersQu
   return { items: page.items.map((u) => userView(u, seats)), nextCursor: page.nextCursor };
 }
 
-export async function getUser(db: Db, principal: Principal, id: string) {
+export async function getUser(db: Db, principal: Principal, id: string): Promise<User> {
   return userWithSeats(db, await requireUser(db, accountOf(principal), id));
 }
 
@@ -134,7 +135,7 @@ export async function createUserIn(tx: Db, principal: Principal, accountId: stri
   return user;
 }
 
-export async function createUser(db: Db, principal: Principal, input: CreateUserInput) {
+export async function createUser(db: Db, principal: Principal, input: CreateUserInput): Promise<User> {
   const accountId = accountOf(principal);
   // Hash outside the transaction: scrypt is slow, and a transaction must not wait on it.
   const { password, ...rest } = input;
@@ -255,7 +256,7 @@ export async function updateUserIn(tx: Db, principal: Principal, accountId: stri
   return after;
 }
 
-export async function updateUser(db: Db, principal: Principal, id: string, input: UpdateUserInput) {
+export async function updateUser(db: Db, principal: Principal, id: string, input: UpdateUserInput): Promise<User> {
   const accountId = accountOf(principal);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const user = await db.transaction().execute((tx) => updateUserIn(tx, principal, accountId, id, input, passwordHash));

@@ -1,13 +1,15 @@
-// Rows → the API's JSON shapes (camelCase, ISO times). Nothing here reads the database.
+// Rows → the API's JSON shapes (src/domain/shapes.ts: camelCase, ISO times). Nothing here
+// reads the database.
 import { effectivePrivileges } from "../domain/access.js";
+import type { Account, AuditEntry, Product, SupportSession, User, UserSummary } from "../domain/shapes.js";
 import type { AccountRow, AuditRow, ProductRow, SupportSessionRow, UserRow } from "../store/schema.js";
 import type { SeatAssignment } from "../store/seat.repository.js";
 
-export function productView(p: ProductRow) {
+export function productView(p: ProductRow): Product {
   return { id: p.id, slug: p.slug, name: p.name, createdAt: p.created_at.toISOString() };
 }
 
-export function userSummaryView(u: UserRow) {
+export function userSummaryView(u: UserRow): UserSummary {
   return {
     id: u.id,
     email: u.email,
@@ -18,9 +20,7 @@ export function userSummaryView(u: UserRow) {
   };
 }
 
-export type UserView = ReturnType<typeof userView>;
-
-export function userView(u: UserRow, seats: SeatAssignment[]) {
+export function userView(u: UserRow, seats: SeatAssignment[]): User {
   return {
     ...userSummaryView(u),
     // The users_named constraint: a user has a userName or an email.
@@ -34,7 +34,7 @@ export function userView(u: UserRow, seats: SeatAssignment[]) {
   };
 }
 
-export function accountView(a: AccountRow) {
+export function accountView(a: AccountRow): Account {
   return {
     id: a.id,
     name: a.name,
@@ -47,7 +47,7 @@ export function accountView(a: AccountRow) {
   };
 }
 
-export function auditView(r: AuditRow) {
+export function auditView(r: AuditRow): AuditEntry {
   return {
     id: r.id,
     at: r.at.toISOString(),
@@ -58,7 +58,7 @@ export function auditView(r: AuditRow) {
   };
 }
 
-export function supportSessionView(s: SupportSessionRow, product: string, leaseExpiresAt: Date | null) {
+export function supportSessionView(s: SupportSessionRow, product: string, leaseExpiresAt: Date | null): SupportSession {
   return {
     id: s.id,
     product,
@@ -72,17 +72,3 @@ export function supportSessionView(s: SupportSessionRow, product: string, leaseE
     ...(s.ended_at && { endedAt: s.ended_at.toISOString(), endReason: s.end_reason }),
   };
 }
-
-export type SupportSessionView = {
-  id: string;
-  product: string;
-  state: "pending" | "active" | "ended";
-  supportKey: string;
-  seat: { type: "named" | "concurrent"; leaseExpiresAt: string | null };
-  mode?: "attended" | "unattended";
-  platform?: "windows" | "mac" | "ios" | "android";
-  createdAt: string;
-  connectedAt?: string;
-  endedAt?: string;
-  endReason?: string | null;
-};

@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import { notFound, validationFailed } from "../domain/errors.js";
 import { isId, newId } from "../domain/ids.js";
 import { checkTargetUrl, DEFAULT_QUEUE_THRESHOLD, type WebhookEventType } from "../domain/webhooks.js";
+import type { Page, WebhookDelivery, WebhookEndpoint, WebhookEndpoints, WebhookEndpointWithSecret } from "../domain/shapes.js";
 import type { Db } from "../store/database.js";
 import { insertAudit } from "../store/audit.repository.js";
 import type { WebhookEndpointRow } from "../store/schema.js";
@@ -24,7 +25,7 @@ export interface EndpointInput {
   enabled?: boolean;
 }
 
-function endpointView(r: WebhookEndpointRow) {
+function endpointView(r: WebhookEndpointRow): WebhookEndpoint {
   return {
     id: r.id,
     url: r.url,
@@ -54,7 +55,7 @@ async function checkUrl(config: Config, raw: string): Promise<string> {
 
 const hint = (secret: string) => `${secret.slice(0, 10)}…`;
 
-export async function createWebhook(db: Db, config: Config, box: SecretBox, principal: UserPrincipal, input: EndpointInput) {
+export async function createWebhook(db: Db, config: Config, box: SecretBox, principal: UserPrincipal, input: EndpointInput): Promise<WebhookEndpointWithSecret> {
   const url = await checkUrl(config, input.url);
   const secret = newWebhookSecret();
   const now = new Date();
@@ -77,7 +78,7 @@ export async function createWebhook(db: Db, config: Config, box: SecretBox, prin
   });
 }
 
-export async function listWebhooks(db: Db, principal: UserPrincipal) {
+export async function listWebhooks(db: Db, principal: UserPrincipal): Promise<WebhookEndpoints> {
   return { items: (await listEndpoints(db, principal.accountId)).map((r) => ({ ...endpointView(r), pending: r.pending, failed: r.failed })) };
 }
 
@@ -87,11 +88,11 @@ async function requireEndpoint(db: Db, accountId: string, id: string): Promise<W
   return row;
 }
 
-export async function getWebhook(db: Db, principal: UserPrincipal, id: string) {
+export async function getWebhook(db: Db, principal: UserPrincipal, id: string): Promise<WebhookEndpoint> {
   return endpointView(await requireEndpoint(db, principal.accountId, id));
 }
 
-export async function updateWebhook(db: Db, config: Config, principal: UserPrincipal, id: string, patch: Partial<EndpointInput>) {
+export async function updateWebhook(db: Db, config: Config, principal: UserPrincipal, id: string, patch: Partial<EndpointInput>): Promise<WebhookEndpoint> {
   await requireEndpoint(db, principal.accountId, id);
   const url = patch.url !== undefined ? await checkUrl(config, patch.url) : undefined;
   return db.transaction().execute(async (tx) => {
@@ -109,7 +110,7 @@ export async function updateWebhook(db: Db, config: Config, principal: UserPrinc
 }
 
 /** A new signing secret, shown once; the old one stops signing at once. */
-export async function rotateWebhookSecret(db: Db, box: SecretBox, principal: UserPrincipal, id: string) {
+export async function rotateWebhookSecret(db: Db, box: SecretBox, principal: UserPrincipal, id: string): Promise<WebhookEndpointWithSecret> {
   await requireEndpoint(db, principal.accountId, id);
   const secret = newWebhookSecret();
   return db.transaction().execute(async (tx) => {
@@ -135,12 +136,12 @@ function parseDeliveryId(id: string): number | null {
 
 type DeliveryRow = Awaited<ReturnType<typeof listDeliveries>>[number];
 
-function deliveryView(d: DeliveryRow, attempts: Awaited<ReturnType<typeof attemptsOf>>) {
+function deliveryView(d: DeliveryRow, attempts: Awaited<ReturnType<typeof attemptsOf>>): WebhookDelivery {
   return {
     id: deliveryId(d.seq),
     eventId: d.event_id,
     eventType: d.event_type as WebhookEventType,
-    status: d.status,
+    state: d.status,
     attempts: d.attempts,
     createdAt: d.created_at.toISOString(),
     nextAttemptAt: d.status === "pending" ? d.next_attempt_at.toISOString() : null,
@@ -154,7 +155,7 @@ function deliveryView(d: DeliveryRow, attempts: Awaited<ReturnType<typeof attemp
 }
 
 /** The endpoint's deliveries, newest first, each with its attempts. */
-export async function listWebhookDeliveries(db: Db, principal: UserPrincipal, id: string, query: { limit: number; cursor?: string; status?: "pending" | "delivered" | "failed" }) {
+export async function listWebhookDeliveries(db: Db, principal: UserPrincipal, id: string, query: { limit: number; cursor?: string; state?: "pending" | "delivered" | "failed" }): Promise<Page<WebhookDelivery>> {
   await requireEndpoint(db, principal.accountId, id);
   let before: number | undefined;
   if (query.cursor !== undefined && query.cursor !== "") {
@@ -162,14 +163,14 @@ export async function listWebhookDeliveries(db: Db, principal: UserPrincipal, id
     if (seq === null) throw validationFailed("cursor", "cursor");
     before = seq;
   }
-  const rows = await listDeliveries(db, principal.accountId, id, { before, limit: query.limit, status: query.status });
+  const rows = await listDeliveries(db, principal.accountId, id, { before, limit: query.limit, status: query.state });
   const items = rows.slice(0, query.limit);
   const attempts = await attemptsOf(db, principal.accountId, items.map((d) => d.seq));
   return { items: items.map((d) => deliveryView(d, attempts)), nextCursor: rows.length > query.limit ? deliveryId(items[items.length - 1].seq) : null };
 }
 
 /** Sends a delivery's event again, as a new delivery at the end of the endpoint's queue (same event id: receivers deduplicate). */
-export async function replayWebhookDelivery(db: Db, principal: UserPrincipal, id: string, delivery: string) {
+export async function replayWebhookDelivery(db: Db, principal: UserPrincipal, id: string, delivery: string): Promise<WebhookDelivery> {
   await requireEndpoint(db, principal.accountId, id);
   const seq = parseDeliveryId(delivery);
   const found = seq === null ? undefined : await findDelivery(db, principal.accountId, id, seq);

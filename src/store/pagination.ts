@@ -1,14 +1,10 @@
 import { validationFailed } from "../domain/errors.js";
 import { looksLikeId } from "../domain/ids.js";
 import { isStorableText } from "../domain/text.js";
+import type { Page } from "../domain/shapes.js";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 /** Cursors are opaque to clients: the last row's sort key, base64url-encoded JSON. */
 export function encodeCursor(key: readonly (string | number)[]): string {

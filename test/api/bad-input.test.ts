@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import type { TestAccount } from "../support/app.js";
+import type { Problem } from "../../src/domain/shapes.js";
 
 eachBackend("bad input", ({ t }) => {
   async function snapshot(account: TestAccount) {
@@ -30,11 +31,11 @@ eachBackend("bad input", ({ t }) => {
       { method: "PATCH", url: `/api/v1/users/${account.admin.id}`, body: { privileges: ["root"] }, field: "privileges.0" },
     ];
     for (const c of cases) {
-      const r = await t().call(c.method, c.url, { token: account.admin.token, body: c.body });
+      const r = await t().call<Problem>(c.method, c.url, { token: account.admin.token, body: c.body });
       assert.equal(r.status, 400, `${c.method} ${c.url} ${JSON.stringify(c.body)} → ${r.status}`);
       assert.equal(r.body.code, "VALIDATION_FAILED");
       assert.equal(r.headers["content-type"], "application/problem+json; charset=utf-8");
-      assert.ok(r.body.errors.some((e: any) => e.field === c.field), `expected field ${c.field} in ${JSON.stringify(r.body.errors)}`);
+      assert.ok(r.body.errors?.some((e) => e.field === c.field), `expected field ${c.field} in ${JSON.stringify(r.body.errors)}`);
       assert.match(r.body.requestId, /^req_/);
     }
     for (const url of ["/api/v1/users?limit=501", "/api/v1/users?limit=0", "/api/v1/users?limit=ten", "/api/v1/users?role=king", "/api/v1/users?unknown=1"]) {
@@ -78,7 +79,7 @@ eachBackend("bad input", ({ t }) => {
     const en = await t().call("GET", "/api/v1/users/usr_nope", { token: account.admin.token, headers: { "accept-language": "de, en;q=0.5" } });
     assert.equal(en.body.title, "Not found");
     const frField = await t().call("PUT", "/api/v1/subscription/x", { token: account.admin.token, body: { named: -1, concurrent: 0 }, headers: { "accept-language": "fr" } });
-    assert.equal(frField.body.errors[0].message, "doit valoir au moins 0");
+    assert.equal(frField.body.errors![0].message, "doit valoir au moins 0");
     const frRule = await t().call("GET", "/api/v1/users?seat=nonsense", { token: account.admin.token, headers: { "accept-language": "fr" } });
     assert.deepEqual(frRule.body.errors, [{ field: "seat", message: "doit être de la forme <produit>:named ou <produit>:concurrent" }]);
     const frJson = await t().call("POST", "/api/v1/users", { token: account.admin.token, body: "{", headers: { "accept-language": "fr" } });

@@ -82,8 +82,9 @@ class World {
     return this.made.get(name)!;
   }
 
+  /** A fixture made through the API: its answer's id (and, for a SCIM token, the token). */
   private async ok(method: "POST" | "PUT", url: string, token: string, body: unknown, headers: Record<string, string> = {}) {
-    const r = await this.t.call(method, url, { token, body, headers });
+    const r = await this.t.call<{ id: string; token?: string }>(method, url, { token, body, headers });
     if (r.status >= 300) throw new Error(`fixture ${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
@@ -120,7 +121,7 @@ class World {
   agent = () => this.once("agent", () => this.agentWithSeat());
   victim = () => this.once("victim", () => this.agentWithSeat(), true);
   agentToken = () => this.once("agentToken", async () => this.t.token((await this.admin()).accountId, (await this.agent()).id, "desktop"), true);
-  supportSession = () => this.once("supportSession", async () => (await this.ok("POST", "/api/v1/me/sessions", (await this.agent()).token, { product: await this.product() })).id as string, true);
+  supportSession = () => this.once("supportSession", async () => (await this.ok("POST", "/api/v1/me/sessions", (await this.agent()).token, { product: await this.product() })).id, true);
   // Ending a shared session puts its agent in a cooldown: each one has an agent of its own.
   sharedSession = () =>
     this.once("sharedSession", async () => {
@@ -134,20 +135,20 @@ class World {
   webhook = () =>
     this.once("webhook", async () => {
       const admin = await this.admin();
-      const id = (await this.ok("POST", "/api/v1/webhooks", admin.token, { url: WEBHOOK_URL, events: ["seat.granted"] })).id as string;
+      const id = (await this.ok("POST", "/api/v1/webhooks", admin.token, { url: WEBHOOK_URL, events: ["seat.granted"] })).id;
       await this.agentWithSeat();
       const log = await this.t.call("GET", `/api/v1/webhooks/${id}/deliveries`, { token: admin.token });
-      return { id, delivery: log.body.items[0].id as string };
+      return { id, delivery: log.body.items[0].id };
     }, true);
-  scimToken = () => this.once("scimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Fuzz IdP" })).token as string);
-  victimScimToken = () => this.once("victimScimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Victim IdP" })).id as string, true);
+  scimToken = () => this.once("scimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Fuzz IdP" })).token!);
+  victimScimToken = () => this.once("victimScimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Victim IdP" })).id, true);
   scimUser = () =>
-    this.once("scimUser", async () => (await this.ok("POST", "/scim/v2/Users", await this.scimToken(), scimUserBody(), { "content-type": "application/scim+json" })).id as string, true);
+    this.once("scimUser", async () => (await this.ok("POST", "/scim/v2/Users", await this.scimToken(), scimUserBody(), { "content-type": "application/scim+json" })).id, true);
   /** A SCIM group with a member, mapped to a concurrent seat of the product. */
   group = () =>
     this.once("group", async () => {
       const body = { schemas: [GROUP_URN], displayName: `Fuzz ${uniqueSlug()}`, members: [{ value: await this.scimUser() }] };
-      const id = (await this.ok("POST", "/scim/v2/Groups", await this.scimToken(), body, { "content-type": "application/scim+json" })).id as string;
+      const id = (await this.ok("POST", "/scim/v2/Groups", await this.scimToken(), body, { "content-type": "application/scim+json" })).id;
       await this.ok("PUT", `/api/v1/groups/${id}/seat`, (await this.admin()).token, { product: await this.product(), type: "concurrent" });
       return id;
     }, true);
@@ -365,7 +366,7 @@ eachBackend("fuzz: every operation of /openapi.json", ({ t }) => {
   let base: string;
 
   before(async () => {
-    const doc = await t().call("GET", "/openapi.json");
+    const doc = await t().call<Parameters<typeof operationsOf>[0]>("GET", "/openapi.json");
     ops = operationsOf(doc.body);
     fingerprint = await fingerprinter(t().database.db);
     base = await t().listen();

@@ -5,24 +5,27 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import { fingerprinter } from "../support/fingerprint.js";
-import { OPERATOR_TOKEN, type Response, type TestAccount, type TestUser } from "../support/app.js";
+import { OPERATOR_TOKEN, type Response, type ScimJson, type TestAccount, type TestUser } from "../support/app.js";
+import type { Problem, User } from "../../src/domain/shapes.js";
 import { ERROR_URN, USER_URN, scimClient, uniqueEmail, type ScimClient } from "../support/scim.js";
 
 const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
 const q = encodeURIComponent;
 
 function assertProblem(r: Response, field: string, label: string): void {
-  assert.equal(r.status, 400, `${label} → ${r.status} ${JSON.stringify(r.body)}`);
-  assert.equal(r.body.code, "VALIDATION_FAILED", label);
+  const body = r.body as Problem;
+  assert.equal(r.status, 400, `${label} → ${r.status} ${JSON.stringify(body)}`);
+  assert.equal(body.code, "VALIDATION_FAILED", label);
   assert.equal(r.headers["content-type"], "application/problem+json; charset=utf-8", label);
-  assert.ok(r.body.errors.some((e: { field: string }) => e.field === field), `${label}: expected field ${field} in ${JSON.stringify(r.body.errors)}`);
+  assert.ok(body.errors?.some((e) => e.field === field), `${label}: expected field ${field} in ${JSON.stringify(body.errors)}`);
 }
 
 function assertScimError(r: Response, status: number, label: string, scimType?: string): void {
-  assert.equal(r.status, status, `${label} → ${r.status} ${JSON.stringify(r.body)}`);
-  assert.deepEqual(r.body.schemas, [ERROR_URN], label);
-  assert.equal(r.body.status, String(status), label);
-  if (scimType) assert.equal(r.body.scimType, scimType, label);
+  const body = r.body as ScimJson;
+  assert.equal(r.status, status, `${label} → ${r.status} ${JSON.stringify(body)}`);
+  assert.deepEqual(body.schemas, [ERROR_URN], label);
+  assert.equal(body.status, String(status), label);
+  if (scimType) assert.equal(body.scimType, scimType, label);
 }
 
 eachBackend("hostile input", ({ t }) => {
@@ -79,7 +82,7 @@ eachBackend("hostile input", ({ t }) => {
     const notUtf8 = Buffer.concat([Buffer.from('{"name":"Acme '), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const api = await raw("PATCH", "/api/v1/account", admin, notUtf8, "application/json");
     assertProblem(api, "body", "invalid UTF-8");
-    assert.deepEqual(api.body.errors, [{ field: "body", message: "is not valid UTF-8" }]);
+    assert.deepEqual((api.body as Problem).errors, [{ field: "body", message: "is not valid UTF-8" }]);
     const scimBody = Buffer.concat([Buffer.from(`{"schemas":["${USER_URN}"],"userName":"${uniqueEmail()}","displayName":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
     assertScimError(await raw("POST", "/scim/v2/Users", scim.token, scimBody, "application/scim+json"), 400, "SCIM invalid UTF-8");
     assertProblem(await csv(Buffer.concat([Buffer.from(`email,name\n${uniqueEmail()},`), Buffer.from([0xe9]), Buffer.from("\n")]), false), "body", "CSV invalid UTF-8");
@@ -120,7 +123,7 @@ eachBackend("hostile input", ({ t }) => {
     for (const dryRun of [true, false]) {
       const r = await csv(`email,name,role\n${uniqueEmail()},Zed\u0000,agent\n`, dryRun);
       assertProblem(r, "body", `CSV dryRun=${dryRun}`);
-      assert.match(r.body.errors[0].message, /on line 2$/);
+      assert.match(r.body.errors![0].message, /on line 2$/);
     }
     assert.deepEqual(await snapshot(), before, "nothing was written");
   });
@@ -137,7 +140,7 @@ eachBackend("hostile input", ({ t }) => {
 
     const emoji = await raw("POST", "/api/v1/users", admin, `{"email":"${uniqueEmail()}","name":"Smile \\ud83d\\ude00","role":"agent"}`, "application/json");
     assert.equal(emoji.status, 201);
-    assert.equal(emoji.body.name, "Smile \u{1f600}");
+    assert.equal((emoji.body as User).name, "Smile \u{1f600}");
   });
 
   test("a cursor of the wrong shape is a 400 on every list, and real cursors still page", async () => {
@@ -192,14 +195,14 @@ eachBackend("hostile input", ({ t }) => {
     const many = await csv(`email,name,role,seats\n${rows.join("\n")}\n`, true);
     assert.equal(many.status, 200);
     assert.equal(many.body.errors.length, 70_000);
-    assert.equal(many.body.errors[0].message, "names an unknown product: s0-0");
+    assert.equal(many.body.errors![0].message, "names an unknown product: s0-0");
     assert.deepEqual(await snapshot(), before, "nothing was written");
   });
 
   test("an unknown or malformed id is a 404 however long; 401 and 400 still come first", async () => {
     const admin = account.admin.token;
     for (const id of [`usr_${"x".repeat(97)}`, "y".repeat(150), `sess_${"0".repeat(5000)}`, "%FF", "%ED%A0%80"]) {
-      const calls: [string, Promise<Response>][] = [
+      const calls: [string, Promise<Response<Partial<Problem>>>][] = [
         ["GET user", t().call("GET", `/api/v1/users/${id}`, { token: admin })],
         ["PATCH user", t().call("PATCH", `/api/v1/users/${id}`, { token: admin, body: { name: "N" } })],
         ["DELETE user", t().call("DELETE", `/api/v1/users/${id}`, { token: admin })],

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import { TEST_PASSWORD, type TestAccount, type TestApp } from "../support/app.js";
 import { scimClient } from "../support/scim.js";
+import type { ImportResult } from "../../src/domain/shapes.js";
 
 const HEADER = "email,name,role,seats,password";
 
@@ -68,10 +69,10 @@ eachBackend("CSV import", ({ t }) => {
     assert.equal(login.status, 200, "an imported password signs in");
 
     const audit = await t().call("GET", "/api/v1/audit?limit=100", { token: account.admin.token });
-    const actions = audit.body.items.filter((e: any) => e.actor.id === account.admin.id).map((e: any) => e.action);
+    const actions = audit.body.items.filter((e) => e.actor.id === account.admin.id).map((e) => e.action);
     assert.equal(actions.filter((a: string) => a === "user.created").length, 2);
     assert.equal(actions.filter((a: string) => a === "user.updated").length, 1);
-    assert.equal(audit.body.items.filter((e: any) => e.action === "seat.granted" && e.details.source === "import").length, 3);
+    assert.equal(audit.body.items.filter((e) => e.action === "seat.granted" && e.details.source === "import").length, 3);
     assert.equal(actions.filter((a: string) => a === "users.imported").length, 1);
 
     const again = await importCsv(t(), account.admin.token, csv.replace(TEST_PASSWORD, ""));
@@ -120,11 +121,11 @@ eachBackend("CSV import", ({ t }) => {
     ].join("\n");
     const r = await importCsv(t(), account.admin.token, csv);
     assert.equal(r.status, 200);
-    const got = r.body.errors.map((e: any) => `${e.row} ${e.field}`);
+    const got = r.body.errors.map((e) => `${e.row} ${e.field}`);
     assert.deepEqual(got, [
       "2 email", "3 name", "4 role", "5 seats", "6 seats", "7 seats", "8 seats", "9 password", "10 email", "11 email", "13 seats", "14 row", "15 seats",
     ]);
-    const message = (row: number) => r.body.errors.find((e: any) => e.row === row).message as string;
+    const message = (row: number) => r.body.errors.find((e) => e.row === row)!.message as string;
     assert.equal(message(2), "must be a valid email address");
     assert.equal(message(4), "must be one of: admin, manager, agent");
     assert.match(message(5), /unknown product: no-such-product/);
@@ -137,8 +138,8 @@ eachBackend("CSV import", ({ t }) => {
     assert.equal(await countUsers(t(), account.id), before, "nothing written");
 
     const fr = await importCsv(t(), account.admin.token, csv, { headers: { "accept-language": "fr" } });
-    assert.equal(fr.body.errors.find((e: any) => e.row === 2).message, "doit être une adresse e-mail valide");
-    assert.equal(fr.body.errors.find((e: any) => e.row === 10).message, "reprend l'adresse e-mail de la ligne 4");
+    assert.equal(fr.body.errors.find((e) => e.row === 2)!.message, "doit être une adresse e-mail valide");
+    assert.equal(fr.body.errors.find((e) => e.row === 10)!.message, "reprend l'adresse e-mail de la ligne 4");
   });
 
   test("one bad row among good ones writes nothing at all", async () => {
@@ -148,14 +149,14 @@ eachBackend("CSV import", ({ t }) => {
     rows.splice(37, 0, "broken,Broken,,,");
     const r = await importCsv(t(), account.admin.token, [HEADER, ...rows].join("\n"));
     assert.equal(r.body.created, 50);
-    assert.deepEqual(r.body.errors.map((e: any) => e.row), [39]);
+    assert.deepEqual(r.body.errors.map((e) => e.row), [39]);
     assert.equal(await countUsers(t(), account.id), before);
   });
 
   test("role changes keep the account's last admin and billing contact; a manager changes no admin", async () => {
     const account = await t().account();
     const r = await importCsv(t(), account.admin.token, `email,name,role\n${account.admin.email},Ada Admin,agent`);
-    assert.deepEqual(r.body.errors.map((e: any) => e.message), ["would leave the account without an active admin", "would leave the account without a billing contact"]);
+    assert.deepEqual(r.body.errors.map((e) => e.message), ["would leave the account without an active admin", "would leave the account without a billing contact"]);
 
     const second = await t().user(account, { role: "admin", email: "second-admin@guards.test" });
     const ok = await importCsv(t(), account.admin.token, `email,name,role\n${second.email},Second,agent`);
@@ -164,8 +165,8 @@ eachBackend("CSV import", ({ t }) => {
 
     const manager = await t().user(account, { role: "manager", privileges: ["users:write"] });
     const m = await importCsv(t(), manager.token, `email,name,role\nnew-admin@guards.test,New Admin,admin\n${account.admin.email},Renamed Admin,`);
-    assert.deepEqual(m.body.errors.map((e: any) => `${e.row} ${e.field}`), ["2 role", "3 role"]);
-    assert.match(m.body.errors[0].message, /only an admin/);
+    assert.deepEqual(m.body.errors.map((e) => `${e.row} ${e.field}`), ["2 role", "3 role"]);
+    assert.match(m.body.errors![0].message, /only an admin/);
   });
 
   test("privileges: users:write to import, seats:manage as soon as seats change", async () => {
@@ -183,7 +184,7 @@ eachBackend("CSV import", ({ t }) => {
     const refused = await importCsv(t(), usersOnly.token, withSeats);
     assert.equal(refused.status, 403);
     assert.equal(refused.body.code, "FORBIDDEN");
-    assert.match(refused.body.detail, /seats:manage/);
+    assert.match(refused.body.detail!, /seats:manage/);
     assert.equal((await importCsv(t(), usersOnly.token, "email,name\npriv@import.test,Priv")).body.created, 1);
 
     // An empty seats cell still revokes: that too needs "manage seats".
@@ -200,24 +201,24 @@ eachBackend("CSV import", ({ t }) => {
     const empty = await importCsv(t(), token, "");
     assert.equal(empty.status, 400);
     assert.equal(empty.body.code, "VALIDATION_FAILED");
-    assert.match(empty.body.errors[0].message, /empty/);
+    assert.match(empty.body.errors![0].message, /empty/);
     const headerOnly = await importCsv(t(), token, `${HEADER}\r\n`);
     assert.equal(headerOnly.status, 400);
-    assert.match(headerOnly.body.errors[0].message, /no user rows/);
+    assert.match(headerOnly.body.errors![0].message, /no user rows/);
     const unknown = await importCsv(t(), token, "email,name,department\na@b.test,A,Sales");
     assert.equal(unknown.status, 400);
-    assert.deepEqual(unknown.body.errors[0].field, "header");
-    assert.match(unknown.body.errors[0].message, /unknown column "department"/);
+    assert.deepEqual(unknown.body.errors![0].field, "header");
+    assert.match(unknown.body.errors![0].message, /unknown column "department"/);
     const missing = await importCsv(t(), token, "email,role\na@b.test,agent");
-    assert.match(missing.body.errors[0].message, /needs the column name/);
+    assert.match(missing.body.errors![0].message, /needs the column name/);
     const quote = await importCsv(t(), token, 'email,name\na@b.test,"Unclosed\n');
     assert.equal(quote.status, 400);
-    assert.match(quote.body.errors[0].message, /never closed/);
+    assert.match(quote.body.errors![0].message, /never closed/);
 
     const json = await t().call("POST", "/api/v1/users/import", { token, body: { email: "a@b.test" } });
     assert.equal(json.status, 415);
     assert.equal(json.body.code, "UNSUPPORTED_MEDIA_TYPE");
-    assert.match(json.body.detail, /text\/csv/);
+    assert.match(json.body.detail!, /text\/csv/);
     const plain = await importCsv(t(), token, "email,name\na@b.test,A", { headers: { "content-type": "text/plain" } });
     assert.equal(plain.status, 415);
 
@@ -225,10 +226,10 @@ eachBackend("CSV import", ({ t }) => {
     const tooBig = await importCsv(t(), token, big);
     assert.equal(tooBig.status, 413);
     assert.equal(tooBig.body.code, "PAYLOAD_TOO_LARGE");
-    assert.match(tooBig.body.detail, /20 MiB/);
+    assert.match(tooBig.body.detail!, /20 MiB/);
     const jsonTooBig = await t().call("POST", "/api/v1/users", { token, body: JSON.stringify({ name: "x".repeat(1024 * 1024) }) });
     assert.equal(jsonTooBig.status, 413);
-    assert.match(jsonTooBig.body.detail, /1 MiB/, "other routes keep their 1 MiB limit");
+    assert.match(jsonTooBig.body.detail!, /1 MiB/, "other routes keep their 1 MiB limit");
   });
 
   test("tenants: an import only sees and changes its own account", async () => {
@@ -236,7 +237,7 @@ eachBackend("CSV import", ({ t }) => {
     const b = await t().account();
     const bUser = await t().user(b, { email: "b-user@tenants.test", name: "B User" });
     const r = await importCsv(t(), a.admin.token, "email,name\nb-user@tenants.test,Hijacked");
-    assert.equal(r.body.errors[0].message, "is already in use");
+    assert.equal(r.body.errors![0].message, "is already in use");
     const still = await t().call("GET", `/api/v1/users/${bUser.id}`, { token: b.admin.token });
     assert.equal(still.body.name, "B User");
     const created = await importCsv(t(), a.admin.token, "email,name\nonly-a@tenants.test,Only A");
@@ -263,9 +264,9 @@ eachBackend("CSV import", ({ t }) => {
     const r = await importCsv(t(), account.admin.token, `email,name,seats\nholder@sets.test,Holder,${desk.slug}:named`);
     assert.deepEqual(r.body, { dryRun: false, created: 0, updated: 1, unchanged: 0, errors: [] });
     const user = await t().call("GET", `/api/v1/users/${agent.id}`, { token: account.admin.token });
-    assert.deepEqual(user.body.seats.map((s: any) => s.product), [desk.slug]);
+    assert.deepEqual(user.body.seats.map((s) => s.product), [desk.slug]);
     assert.equal((await t().call("GET", "/api/v1/shared-sessions", { token: account.admin.token })).body.items.length, 0, "the shared session ended");
-    const line = (await t().call("GET", "/api/v1/subscription", { token: account.admin.token })).body.items.find((i: any) => i.product === v5.slug);
+    const line = (await t().call("GET", "/api/v1/subscription", { token: account.admin.token })).body.items.find((i) => i.product === v5.slug)!;
     assert.equal(line.concurrent.occupied, 0);
     const ended = await t().call("POST", `/api/v1/me/sessions/${started.body.id}/connect`, { token: agent.token, body: { mode: "attended", platform: "windows" } });
     assert.equal(ended.status, 409);
@@ -274,7 +275,7 @@ eachBackend("CSV import", ({ t }) => {
     const other = await t().user(account, { email: "next@sets.test", name: "Next" });
     const swap = await importCsv(t(), account.admin.token, `email,name,seats\nnext@sets.test,Next,${desk.slug}:named\nholder@sets.test,Holder,`);
     assert.deepEqual(swap.body.errors, []);
-    assert.deepEqual((await t().call("GET", `/api/v1/users/${other.id}`, { token: account.admin.token })).body.seats.map((s: any) => s.type), ["named"]);
+    assert.deepEqual((await t().call("GET", `/api/v1/users/${other.id}`, { token: account.admin.token })).body.seats.map((s) => s.type), ["named"]);
   });
 
   test("seats a SCIM group mapping gave stay with the mapping: an import neither revokes nor changes them", async () => {
@@ -292,11 +293,11 @@ eachBackend("CSV import", ({ t }) => {
     const kept = await importCsv(t(), account.admin.token, `email,name,seats\ngrouped@import.test,Grouped,${other.slug}:concurrent`);
     assert.deepEqual(kept.body.errors, []);
     const seats = (await t().call("GET", `/api/v1/users/${member.id}`, { token: account.admin.token })).body.seats;
-    assert.deepEqual(seats.map((s: any) => `${s.product}:${s.type}:${s.source}`).sort(), [`${other.slug}:concurrent:import`, `${product.slug}:concurrent:scim_group`].sort());
+    assert.deepEqual(seats.map((s) => `${s.product}:${s.type}:${s.source}`).sort(), [`${other.slug}:concurrent:import`, `${product.slug}:concurrent:scim_group`].sort());
 
     const changed = await importCsv(t(), account.admin.token, `email,name,seats\ngrouped@import.test,Grouped,${product.slug}:named;${other.slug}:concurrent`);
-    assert.deepEqual(changed.body.errors.map((e: any) => `${e.row} ${e.field}`), ["2 seats"]);
-    assert.match(changed.body.errors[0].message, /group mapping/);
+    assert.deepEqual(changed.body.errors.map((e) => `${e.row} ${e.field}`), ["2 seats"]);
+    assert.match(changed.body.errors![0].message, /group mapping/);
   });
 
   test("progress streams as NDJSON with Accept: application/x-ndjson, the result last", async () => {
@@ -349,7 +350,7 @@ eachBackend("CSV import", ({ t }) => {
       .where("type", "=", "named")
       .executeTakeFirstOrThrow();
     assert.ok(Number(named.n) <= 3, `${named.n} named seats assigned of 3`);
-    const imported = results.slice(0, 2).filter((r) => r.body.created === 2 && r.body.errors.length === 0).length;
+    const imported = results.slice(0, 2).filter((r) => (r.body as ImportResult).created === 2 && (r.body as ImportResult).errors.length === 0).length;
     const granted = results.slice(2).filter((r) => r.status === 200).length;
     assert.equal(Number(named.n), imported * 2 + granted, "every success holds its seats; every refusal wrote nothing");
   });

@@ -11,7 +11,7 @@ eachBackend("operations endpoints", ({ t }) => {
     assert.equal(metrics.status, 200);
     assert.match(String(metrics.body), /seatkeeper_http_requests_total\{method="GET",route="\/api\/v1\/account",status="401"\} \d+/);
     assert.match(String(metrics.body), /seatkeeper_http_request_duration_seconds_bucket/);
-    const openapi = await t().call("GET", "/openapi.json");
+    const openapi = await t().call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>("GET", "/openapi.json");
     assert.equal(openapi.body.openapi, "3.1.0");
     assert.ok(openapi.body.paths["/api/v1/me/sessions"].post);
     assert.ok(openapi.body.paths["/api/v1/shared-sessions/end"].post);

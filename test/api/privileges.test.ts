@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { eachBackend } from "../support/suite.js";
 import { OPERATOR_TOKEN, type TestAccount } from "../support/app.js";
+import type { Problem } from "../../src/domain/shapes.js";
 
 type Caller = "anonymous" | "agent" | "manager" | "managerUsers" | "managerSeats" | "admin" | "billingAdmin" | "operator";
 const CALLERS: Caller[] = ["anonymous", "agent", "manager", "managerUsers", "managerSeats", "admin", "billingAdmin", "operator"];
@@ -150,7 +151,7 @@ eachBackend("privilege matrix", ({ t }) => {
       for (const caller of CALLERS) {
         if (row.spendsToken) await makeTokens();
         if (row.stream && row.allowed.includes(caller)) continue;
-        const r = await t().call(row.method, url, { token: tokens[caller], body: row.body });
+        const r = await t().call<Partial<Problem>>(row.method, url, { token: tokens[caller], body: row.body });
         if (row.allowed.includes(caller)) {
           assert.ok(r.status !== 401 && r.status !== 403, `${caller} should pass ${row.method} ${row.path}, got ${r.status} ${JSON.stringify(r.body)}`);
         } else if (caller === "anonymous") {
@@ -204,8 +205,8 @@ eachBackend("privilege matrix", ({ t }) => {
 
     const refused = await importAs(lesser.token);
     assert.equal(refused.status, 200);
-    assert.deepEqual(refused.body.errors.map((e: any) => `${e.row} ${e.field}`), ["2 email"]);
-    assert.match(refused.body.errors[0].message, /privileges you do not hold/);
+    assert.deepEqual(refused.body.errors.map((e) => `${e.row} ${e.field}`), ["2 email"]);
+    assert.match(refused.body.errors![0].message, /privileges you do not hold/);
     // All or nothing: the row error wrote nothing, the victim keeps its password and sign-ins.
     assert.equal((await signIn("taken over at last")).status, 401);
     assert.equal((await t().call("GET", "/api/v1/account", { token: victim.token })).status, 200);

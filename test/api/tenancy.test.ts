@@ -28,7 +28,7 @@ eachBackend("tenant isolation", ({ t }) => {
     const sub = await t().call("GET", "/api/v1/subscription", { token });
     assert.equal(sub.body.items[0].named.assigned, 0);
     const audit = await t().call("GET", "/api/v1/audit?limit=500", { token });
-    assert.ok(audit.body.items.every((e: any) => e.target.id !== stranger.id));
+    assert.ok(audit.body.items.every((e) => e.target.id !== stranger.id));
 
     const theirView = await t().call("GET", `/api/v1/users/${stranger.id}`, { token: theirs.admin.token });
     assert.equal(theirView.body.name, "Stranger Danger", "nothing was changed");

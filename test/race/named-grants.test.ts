@@ -54,7 +54,7 @@ eachBackend("lock ordering", ({ t }) => {
     const admin = account.admin.token;
     const statuses: number[] = [];
     for (let round = 0; round < 15; round++) {
-      const ops = users.flatMap((u, i) => [
+      const ops: Promise<{ status: number }>[] = users.flatMap((u, i) => [
         t().call("PUT", `/api/v1/users/${u.id}/seats/${product.slug}`, { token: admin, body: { type: (round + i) % 2 ? "named" : "concurrent" } }),
         t().call("PATCH", `/api/v1/users/${u.id}`, { token: admin, body: { active: (round + i) % 3 !== 0 } }),
         t().call("POST", "/api/v1/me/sessions", { token: u.token, body: { product: product.slug } }),

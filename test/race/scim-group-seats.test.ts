@@ -31,9 +31,9 @@ eachBackend("SCIM group seat race", ({ t }) => {
     const sub = await t().call("GET", "/api/v1/subscription", { token: admin });
     assert.deepEqual(sub.body.items[0].named, { total: 5, assigned: 5 });
     const groups = await t().call("GET", "/api/v1/groups", { token: admin });
-    const warnings = groups.body.items.find((g: any) => g.id === named.id).warnings;
+    const warnings = groups.body.items.find((g) => g.id === named.id)!.warnings;
     assert.equal(warnings.length, 25);
-    assert.ok(warnings.every((w: any) => w.code === "NO_NAMED_SEAT_AVAILABLE" && w.granted === "concurrent"));
+    assert.ok(warnings.every((w) => w.code === "NO_NAMED_SEAT_AVAILABLE" && w.granted === "concurrent"));
   });
 });
 

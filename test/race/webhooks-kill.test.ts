@@ -76,7 +76,7 @@ for (const backend of BACKENDS) {
       assert.equal(new Set(receiver.accepted().map((r) => r.json.data.user.id)).size, EVENTS, "every grant told, none lost");
       await until("all recorded", async () => {
         const items = (await call(server!.url.replace(/\/$/, ""), "GET", `/api/v1/webhooks/${hook.body.id}/deliveries?limit=100`, token)).body.items;
-        return items.length === EVENTS && items.every((d: { status: string }) => d.status === "delivered");
+        return items.length === EVENTS && items.every((d: { state: string }) => d.state === "delivered");
       });
     } finally {
       await server?.stop();

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../support/suite.js";
-import { TEST_PASSWORD } from "../support/app.js";
+import { TEST_PASSWORD, type ScimJson } from "../support/app.js";
 import { ERROR_URN, GROUP_URN, scimClient, uniqueEmail, USER_URN } from "../support/scim.js";
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -297,7 +297,7 @@ eachBackend("SCIM conformance: tolerant routing, strict data", ({ t }) => {
   test("resource names in any case and trailing slashes reach the same handlers (once 404)", async () => {
     const scim = await scimClient(t());
     const user = (await scim.post("/Users", { schemas: [USER_URN], userName: "router" })).body;
-    const get = (url: string) => t().call("GET", url, { token: scim.token });
+    const get = (url: string) => t().call<ScimJson>("GET", url, { token: scim.token });
     const filter = encodeURIComponent('userName eq "router"');
     for (const url of [`/scim/v2/users?filter=${filter}`, `/scim/v2/Users/?filter=${filter}`, `/SCIM/V2/USERS/?filter=${filter}`]) {
       const r = await get(url);

@@ -37,7 +37,7 @@ eachBackend("group → seat mapping", ({ t }) => {
     assert.deepEqual(await seatsOf(t(), scim, a.id), [], "leaving the group revokes the seat it gave");
     assert.equal((await seatsOf(t(), scim, manual.id)).length, 1, "a seat an admin granted is never revoked by a group");
     const audit = await t().call("GET", `/api/v1/audit?action=seat.revoked`, { token: admin });
-    const revoked = audit.body.items.find((e: any) => e.target.id === a.id);
+    const revoked = audit.body.items.find((e: any) => e.target.id === a.id)!;
     assert.equal(revoked.actor.type, "scim", "SCIM caused it: the token is the actor");
     assert.equal(revoked.details.reason, "group_membership");
 
@@ -70,7 +70,7 @@ eachBackend("group → seat mapping", ({ t }) => {
     assert.equal(more.status, 200, JSON.stringify(more.body));
     assert.deepEqual(await seatsOf(t(), scim, second.id), [{ product: slug, type: "named", source: "scim_group" }], "an added license goes to the next waiter");
     const groups = await t().call("GET", "/api/v1/groups", { token: admin });
-    assert.deepEqual(groups.body.items.find((g: any) => g.id === group.id).warnings, [], "nobody waits any more");
+    assert.deepEqual(groups.body.items.find((g: any) => g.id === group.id)!.warnings, [], "nobody waits any more");
 
     assert.equal((await t().call("PATCH", `/api/v1/users/${first.id}`, { token: admin, body: { active: false } })).status, 200);
     assert.deepEqual(await seatsOf(t(), scim, first.id), [], "deactivated through the API: the group's seat goes");
@@ -99,7 +99,7 @@ eachBackend("group → seat mapping", ({ t }) => {
     assert.deepEqual(await seatsOf(t(), scim, u3.id), [], "no named seat left and no other group: no seat");
 
     const groups = await t().call("GET", "/api/v1/groups", { token: admin });
-    const named = groups.body.items.find((g: any) => g.id === namedGroup.id);
+    const named = groups.body.items.find((g: any) => g.id === namedGroup.id)!;
     assert.deepEqual(
       named.warnings.map((w: any) => [w.user.id, w.code, w.product, w.granted]).sort(),
       [[u2.id, "NO_NAMED_SEAT_AVAILABLE", slug, "concurrent"], [u3.id, "NO_NAMED_SEAT_AVAILABLE", slug, null]].sort(),
@@ -112,7 +112,7 @@ eachBackend("group → seat mapping", ({ t }) => {
     await scim.patch(`/Groups/${namedGroup.id}`, [{ op: "remove", path: `members[value eq "${u1.id}"]` }]);
     assert.equal((await seatsOf(t(), scim, u1.id))[0].type, "concurrent");
     assert.equal((await seatsOf(t(), scim, u2.id))[0].type, "named");
-    const after = (await t().call("GET", "/api/v1/groups", { token: admin })).body.items.find((g: any) => g.id === namedGroup.id);
+    const after = (await t().call("GET", "/api/v1/groups", { token: admin })).body.items.find((g: any) => g.id === namedGroup.id)!;
     assert.deepEqual(after.warnings.map((w: any) => w.user.id), [u3.id]);
     const sub = await t().call("GET", "/api/v1/subscription", { token: admin });
     assert.deepEqual(sub.body.items[0].named, { total: 1, assigned: 1 });
@@ -120,7 +120,7 @@ eachBackend("group → seat mapping", ({ t }) => {
     // The IdP deletes u2: its named seat goes to u3, who was waiting for one.
     assert.equal((await scim.delete(`/Users/${u2.id}`)).status, 204);
     assert.deepEqual(await seatsOf(t(), scim, u3.id), [{ product: slug, type: "named", source: "scim_group" }]);
-    const resolved = (await t().call("GET", "/api/v1/groups", { token: admin })).body.items.find((g: any) => g.id === namedGroup.id);
+    const resolved = (await t().call("GET", "/api/v1/groups", { token: admin })).body.items.find((g: any) => g.id === namedGroup.id)!;
     assert.deepEqual(resolved.warnings, []);
   });
 

@@ -20,7 +20,7 @@ const patchBody = (scim: ScimClient, t: TestApp, path: string, body: unknown) =>
 
 async function namedSeats(t: TestApp, scim: ScimClient, slug: string): Promise<number> {
   const subscription = await t.call("GET", "/api/v1/subscription", { token: scim.account.admin.token });
-  return subscription.body.items.find((l: any) => l.product === slug).named.assigned;
+  return subscription.body.items.find((l: any) => l.product === slug)!.named.assigned;
 }
 
 eachBackend("Microsoft Entra ID's provisioning calls", ({ t }) => {

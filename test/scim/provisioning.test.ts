@@ -35,7 +35,7 @@ eachBackend("SCIM provisioning story", ({ t }) => {
     assert.equal(session.status, 201, JSON.stringify(session.body));
     const shared = await t().call("GET", `/api/v1/shared-sessions?product=${PRODUCT}`, { token: admin });
     assert.deepEqual(shared.body.items.map((s: any) => s.user.email), [email]);
-    const line = async () => (await t().call("GET", "/api/v1/subscription", { token: admin })).body.items.find((i: any) => i.product === PRODUCT);
+    const line = async () => (await t().call("GET", "/api/v1/subscription", { token: admin })).body.items.find((i) => i.product === PRODUCT)!;
     assert.equal((await line()).concurrent.occupied, 1);
 
     const suspended = await scim.patch(`/Users/${created.body.id}`, [{ op: "Replace", path: "active", value: "False" }]);

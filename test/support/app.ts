@@ -9,6 +9,11 @@ import { hashToken, newSecretToken } from "../../src/services/crypto.js";
 import { insertToken } from "../../src/store/token.repository.js";
 import { insertUser } from "../../src/store/user.repository.js";
 import type { Role } from "../../src/domain/access.js";
+import type {
+  Account, AuditEntry, EndedSharedSessions, Group, Heartbeat, ImportResult, MySeats, NewAccount, NewReleaseRequest, NewScimToken, Page,
+  Problem, Product, ReleaseRequest, ScimToken, SharedSession, SignIn, Subscription, SubscriptionLine, SupportSession, Usage, User,
+  DormantSeats, DormantSettings, ReclaimResult, SeatAdvice, WebhookDelivery, WebhookEndpoint, WebhookEndpoints, WebhookEndpointWithSecret,
+} from "../../src/domain/shapes.js";
 import { openTestDatabase, type Backend, type TestDatabase } from "./backends.js";
 
 export const OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
@@ -19,13 +24,79 @@ export const TEST_PASSWORD_HASH =
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/**
+ * What a route answers, by method and path (the query string aside): its success shape
+ * from src/domain/shapes.ts, with a refusal's problem fields beside it (the status says
+ * which came). SCIM answers are free-form JSON (extension attributes); other URLs unknown.
+ */
+export type AnswerOf<M extends Method, U extends string> = ShapeOf<M, U extends `${infer P}?${string}` ? P : U>;
+type Answer<S> = S & Partial<Problem>;
+/** A SCIM resource or message: any attribute, extensions included. */
+export type ScimJson = Record<string, any>;
+type ShapeOf<M extends Method, P extends string> =
+  P extends `/scim/v2${string}` ? ScimJson
+  : M extends "GET" ? (
+    P extends "/healthz" ? { status: "ok" }
+    : P extends "/api/v1/products" ? Answer<Page<Product>>
+    : P extends "/api/v1/users" ? Answer<Page<User>>
+    : P extends `/api/v1/users/${string}` ? Answer<User>
+    : P extends "/api/v1/account" ? Answer<Account>
+    : P extends "/api/v1/subscription" ? Answer<Subscription>
+    : P extends "/api/v1/audit" ? Answer<Page<AuditEntry>>
+    : P extends "/api/v1/me/seats" ? Answer<MySeats>
+    : P extends "/api/v1/shared-sessions" ? Answer<Page<SharedSession>>
+    : P extends "/api/v1/release-requests" ? Answer<Page<ReleaseRequest>>
+    : P extends "/api/v1/usage" ? Answer<Usage>
+    : P extends "/api/v1/scim-tokens" ? Answer<Page<ScimToken>>
+    : P extends "/api/v1/groups" ? Answer<Page<Group>>
+    : P extends "/api/v1/usage/advice" ? Answer<SeatAdvice>
+    : P extends "/api/v1/webhooks" ? Answer<WebhookEndpoints>
+    : P extends `/api/v1/webhooks/${string}/deliveries` ? Answer<Page<WebhookDelivery>>
+    : P extends `/api/v1/webhooks/${string}` ? Answer<WebhookEndpoint>
+    : P extends "/api/v1/dormant-seats" ? Answer<DormantSeats>
+    : P extends "/api/v1/dormant-seats/settings" ? Answer<DormantSettings>
+    : P extends `/api/v1/${string}` ? Answer<object>
+    : unknown)
+  : M extends "POST" ? (
+    P extends "/api/v1/products" ? Answer<Product>
+    : P extends "/api/v1/accounts" ? Answer<NewAccount>
+    : P extends "/api/v1/auth/login" ? Answer<SignIn>
+    : P extends "/api/v1/users/import" ? Answer<ImportResult>
+    : P extends "/api/v1/users" ? Answer<User>
+    : P extends `/api/v1/me/sessions${string}` ? Answer<SupportSession>
+    : P extends "/api/v1/me/heartbeat" ? Answer<Heartbeat>
+    : P extends "/api/v1/me/release-requests" ? Answer<NewReleaseRequest>
+    : P extends "/api/v1/shared-sessions/end" ? Answer<EndedSharedSessions>
+    : P extends "/api/v1/scim-tokens" ? Answer<NewScimToken>
+    : P extends "/api/v1/webhooks" ? Answer<WebhookEndpointWithSecret>
+    : P extends `/api/v1/webhooks/${string}/secret` ? Answer<WebhookEndpointWithSecret>
+    : P extends `/api/v1/webhooks/${string}/replay` ? Answer<WebhookDelivery>
+    : P extends "/api/v1/dormant-seats/reclaim" ? Answer<ReclaimResult>
+    : P extends `/api/v1/${string}` ? Answer<object>
+    : unknown)
+  : M extends "PATCH" ? (
+    P extends "/api/v1/account" ? Answer<Account>
+    : P extends `/api/v1/users/${string}` ? Answer<User>
+    : P extends `/api/v1/webhooks/${string}` ? Answer<WebhookEndpoint>
+    : P extends `/api/v1/${string}` ? Answer<object>
+    : unknown)
+  : M extends "PUT" ? (
+    P extends `/api/v1/users/${string}/seats/${string}` ? Answer<User>
+    : P extends `/api/v1/subscription/${string}` ? Answer<SubscriptionLine>
+    : P extends `/api/v1/groups/${string}/seat` ? Answer<Group>
+    : P extends "/api/v1/dormant-seats/settings" ? Answer<DormantSettings>
+    : P extends `/api/v1/${string}` ? Answer<object>
+    : unknown)
+  : P extends `/api/v1/${string}` ? Answer<object>
+  : unknown;
+
 export interface CallOptions {
   token?: string | null;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
-export interface Response<T = any> {
+export interface Response<T = unknown> {
   status: number;
   body: T;
   headers: LightMyRequestResponse["headers"];
@@ -47,7 +118,7 @@ export interface TestApp {
   database: TestDatabase;
   config: Config;
   app: Awaited<ReturnType<typeof buildApp>>;
-  call<T = any>(method: Method, url: string, options?: CallOptions): Promise<Response<T>>;
+  call<T = never, M extends Method = Method, U extends string = string>(method: M, url: U, options?: CallOptions): Promise<Response<[T] extends [never] ? AnswerOf<M, U> : T>>;
   /** A product with a unique slug, in the global catalogue. */
   product(name?: string): Promise<{ slug: string; name: string }>;
   /** A new account through the operator API; its admin signs in. */
@@ -70,10 +141,10 @@ export function uniqueSlug(prefix = "prod"): string {
 export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase(backend);
   const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: "silent", ...env });
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: false, checkResponses: true });
   const db = database.db;
 
-  const call = async <T = any>(method: Method, url: string, options: CallOptions = {}): Promise<Response<T>> => {
+  const call = async <T = never, M extends Method = Method, U extends string = string>(method: M, url: U, options: CallOptions = {}): Promise<Response<[T] extends [never] ? AnswerOf<M, U> : T>> => {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? undefined : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -85,7 +156,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     const response = await app.inject({ method, url, headers, payload });
     let body: unknown = response.body;
     if (/\/([\w.-]+\+)?json\b/.test(String(response.headers["content-type"] ?? "")) && response.body !== "") body = JSON.parse(response.body);
-    return { status: response.statusCode, body: body as T, headers: response.headers };
+    return { status: response.statusCode, body: body as [T] extends [never] ? AnswerOf<M, U> : T, headers: response.headers };
   };
 
   const testApp: TestApp = {
@@ -107,7 +178,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
         body: { name: "Test Account", admin: { email, name: "Ada Admin", password: TEST_PASSWORD } },
       });
       if (r.status !== 201) throw new Error(`account: ${r.status} ${JSON.stringify(r.body)}`);
-      const account = { id: r.body.id as string, admin: { id: r.body.admin.id as string, email, token: "" } };
+      const account = { id: r.body.id, admin: { id: r.body.admin.id, email, token: "" } };
       account.admin.token = await tokenFor(account.id, account.admin.id, null);
       return account;
     },

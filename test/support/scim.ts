@@ -1,6 +1,6 @@
 // SCIM test helpers: a token per account (made through the API, as an admin would) and
 // calls that speak application/scim+json.
-import type { TestAccount, TestApp, Response } from "./app.js";
+import type { ScimJson, TestAccount, TestApp, Response } from "./app.js";
 
 export const USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User";
 export const GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -10,21 +10,21 @@ export const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
 export interface ScimClient {
   token: string;
   account: TestAccount;
-  get(path: string): Promise<Response>;
-  post(path: string, body: unknown): Promise<Response>;
-  put(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
-  patch(path: string, operations: unknown[], headers?: Record<string, string>): Promise<Response>;
-  delete(path: string, headers?: Record<string, string>): Promise<Response>;
+  get(path: string): Promise<Response<ScimJson>>;
+  post(path: string, body: unknown): Promise<Response<ScimJson>>;
+  put(path: string, body: unknown, headers?: Record<string, string>): Promise<Response<ScimJson>>;
+  patch(path: string, operations: unknown[], headers?: Record<string, string>): Promise<Response<ScimJson>>;
+  delete(path: string, headers?: Record<string, string>): Promise<Response<ScimJson>>;
   /** Creates a user and returns its SCIM representation. */
-  user(userName: string, extra?: Record<string, unknown>): Promise<any>;
-  group(displayName: string, memberIds?: string[]): Promise<any>;
+  user(userName: string, extra?: Record<string, unknown>): Promise<ScimJson>;
+  group(displayName: string, memberIds?: string[]): Promise<ScimJson>;
 }
 
 export async function scimClient(t: TestApp, account?: TestAccount): Promise<ScimClient> {
   const owner = account ?? (await t.account());
   const made = await t.call("POST", "/api/v1/scim-tokens", { token: owner.admin.token, body: { name: "Test IdP" } });
   if (made.status !== 201) throw new Error(`scim token: ${made.status} ${JSON.stringify(made.body)}`);
-  const token = made.body.token as string;
+  const token = made.body.token;
   const headers = { "content-type": "application/scim+json" };
   const client: ScimClient = {
     token,

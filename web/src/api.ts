@@ -1,122 +1,22 @@
 // The admin center talks to Seatkeeper only through its public HTTP API, with the
 // bearer token it got at sign-in, like any other client.
 
-export type Role = "admin" | "manager" | "agent";
-export type Privilege = "users:write" | "seats:manage";
-export type SeatType = "named" | "concurrent";
+// The API's shapes come from the server's own schemas (src/domain/shapes.ts): a type-only
+// import, erased from the bundle.
+import type {
+  Account, AccountSettings, AuditEntry, Group, GroupWarning, ImportProgress, ImportResult, NewScimToken, Page, Product,
+  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserSummary,
+} from "../../src/domain/shapes.js";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  privileges: Privilege[];
-  billingContact: boolean;
-}
-
-export interface User extends Omit<SessionUser, "email"> {
-  /** null: provisioned by SCIM without an email, the user cannot sign in until it has one. */
-  email: string | null;
-  /** The SCIM userName (the email of users SCIM never wrote). */
-  userName?: string;
-  active: boolean;
-  hasPassword?: boolean;
-  seats: { product: string; type: SeatType; source?: string }[];
-  createdAt?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface Product {
-  slug: string;
-  name: string;
-}
-
-export interface SubscriptionLine {
-  product: string;
-  name: string;
-  named: { total: number; assigned: number };
-  concurrent: { total: number; occupied: number; waiting: number; eligible: number };
-}
-
-export interface SharedSession {
-  id: string;
-  product: string;
-  user: { id: string; name: string; email: string };
-  state: "pending" | "active";
-  since: string;
-  sessions: { id: string; state: string; mode?: string; platform?: string; createdAt: string }[];
-}
-
-export interface ReleaseRequest {
-  id: string;
-  product: string;
-  productName?: string;
-  user: { id: string; name: string; email: string };
-  message?: string | null;
-  createdAt: string;
-}
-
-export interface UsagePoint {
-  t: string;
-  total: number;
-  occupiedMax: number;
-  refusals: number;
-  waits: number;
-  waitMeanSeconds: number | null;
-  waitP95Seconds: number | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { type: string; id: string | null; name: string | null };
-  action: string;
-  target: { type: string; id: string; name?: string };
-  details: Record<string, unknown>;
-}
-
-export interface AccountSettings {
-  leaseTtlSeconds: number;
-  pendingTimeoutSeconds: number;
-  endedCooldownSeconds: number;
-}
-
-export interface Account {
-  id: string;
-  name: string;
-  settings: AccountSettings;
-}
-
-export interface GroupWarning {
-  code: "NO_NAMED_SEAT_AVAILABLE" | "NO_SUBSCRIPTION";
-  product: string;
-  user: { id: string; name: string; email: string };
-  /** The seat the member got instead (concurrent when no named seat was left), or none. */
-  granted: SeatType | null;
-  at: string;
-}
-
-/** A group provisioned by SCIM, its members and its seat mapping (S7). */
-export interface Group {
-  id: string;
-  displayName: string;
-  externalId: string | null;
-  memberCount: number;
-  seat: { product: string; type: SeatType } | null;
-  warnings: GroupWarning[];
-}
-
-export interface ScimToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  token?: string;
-  lastUsedAt?: string | null;
-}
+export type {
+  Account, AccountSettings, AuditEntry, Group, GroupWarning, ImportProgress, ImportResult, NewScimToken, Page, Product,
+  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User,
+};
+export type Role = User["role"];
+export type Privilege = User["privileges"][number];
+export type SeatType = User["seats"][number]["type"];
+/** The signed-in user, as sign-in answers it. */
+export type SessionUser = UserSummary;
 
 /** An application/problem+json answer, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -267,20 +167,6 @@ export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item:
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.text;
   return error instanceof Error ? error.message : String(error);
-}
-
-export interface ImportResult {
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: { row: number; field: string; message: string }[];
-}
-
-export interface ImportProgress {
-  phase: "validating" | "hashing" | "writing";
-  done: number;
-  total: number;
 }
 
 /**

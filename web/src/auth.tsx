@@ -1,7 +1,7 @@
 // The signed-in user. The token lives in sessionStorage, so a reload keeps the
 // session and closing the tab ends it; any 401 sends the user back to sign-in.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { api, session, setUnauthenticatedHandler, type Privilege, type SessionUser, type User } from "./api";
+import { api, session, setUnauthenticatedHandler, type Privilege, type SessionUser, type SignIn, type User } from "./api";
 import { navigate } from "./router";
 
 interface Auth {
@@ -61,7 +61,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const answer = await api<{ token: string; user: SessionUser }>("/auth/login", {
+    const answer = await api<SignIn>("/auth/login", {
       method: "POST",
       body: { email, password },
       noAuthRedirect: true,

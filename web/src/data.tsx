@@ -6,7 +6,8 @@ import { api, errorText, type Page, type Product, type SubscriptionLine } from "
 import { useAuth } from "./auth";
 
 interface Data {
-  products: Product[];
+  /** The catalogue's products and the subscription's, by name. */
+  products: Pick<Product, "slug" | "name">[];
   subscription: SubscriptionLine[] | null;
   subscriptionError: string | null;
   productName: (slug: string) => string;

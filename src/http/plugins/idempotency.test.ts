@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../../../test/support/suite.js";
 import type { TestAccount } from "../../../test/support/app.js";
+import type { User } from "../../domain/shapes.js";
 import { IN_FLIGHT_CLAIM_MS, requestHash } from "./idempotency.js";
 
 eachBackend("Idempotency-Key claims", ({ t }) => {
@@ -31,7 +32,7 @@ eachBackend("Idempotency-Key claims", ({ t }) => {
 
   async function usersNamed(account: TestAccount, email: string) {
     const r = await t().call("GET", `/api/v1/users?q=${encodeURIComponent(email)}`, { token: account.admin.token });
-    return r.body.items.length as number;
+    return r.body.items.length;
   }
 
   test("a retry after a process died mid-request runs the request afresh, then replays", async () => {
@@ -65,7 +66,11 @@ eachBackend("Idempotency-Key claims", ({ t }) => {
   test("a completed key replays its answer whatever its age within 24 h, and never runs again", async () => {
     const account = await t().account();
     const body = newUser("completed");
-    const response = { id: "usr_replayed", email: body.email, name: body.name };
+    const at = new Date().toISOString();
+    const response: User = {
+      id: "usr_replayed", email: body.email, name: body.name, role: "agent", privileges: [], billingContact: false,
+      userName: body.email, active: true, hasPassword: false, externalId: null, seats: [], createdAt: at, updatedAt: at,
+    };
     await leaveClaim(account, "completed", body, IN_FLIGHT_CLAIM_MS + 60_000, { status: 201, response });
     const r = await post(account, "completed", body);
     assert.equal(r.status, 201);

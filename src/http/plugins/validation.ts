@@ -64,8 +64,39 @@ export function installValidators(app: FastifyInstance): void {
   const coercing = makeAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? strict : coercing).compile(schema));
   app.addHook("preValidation", (request, _reply, done) => done(unstorableInput(request) as never));
-  // Response schemas document the API; serialisation stays plain JSON so nothing is dropped.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+}
+
+/** A copy of a response schema where every object without a say on it refuses extra properties. */
+export function closedSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closedSchema);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closedSchema(v)]));
+  if (out.type === "object" && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+/**
+ * Routes answer through fast-json-stringify with their response schemas: a field a schema
+ * lacks is dropped, a value of the wrong type coerced. With this check (tests turn it on),
+ * every JSON answer is first compared with its status's schema, exactly — no field the
+ * schema lacks, every required one, every type — and a mismatch is a 500 that names it.
+ */
+export function installResponseCheck(app: FastifyInstance): void {
+  const ajv = makeAjv(false);
+  const validators = new WeakMap<object, ReturnType<Ajv["compile"]>>();
+  app.addHook("preSerialization", async (request, reply, payload) => {
+    const responses = request.routeOptions.schema?.response as Record<string, object> | undefined;
+    const schema = responses?.[reply.statusCode] ?? responses?.[`${String(reply.statusCode)[0]}xx`] ?? responses?.default;
+    if (!schema) return payload;
+    let validate = validators.get(schema);
+    if (!validate) validators.set(schema, (validate = ajv.compile(closedSchema(schema) as object)));
+    if (validate(payload)) return payload;
+    const errors = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : ""}`);
+    const detail = `${request.method} ${request.routeOptions.url} ${reply.statusCode}: the answer does not match its schema: ${errors.join("; ")}`;
+    request.log.error(detail);
+    reply.code(500).type("application/problem+json");
+    return { type: "about:blank", title: "Internal Server Error", status: 500, code: "RESPONSE_SCHEMA_MISMATCH", detail, requestId: String(request.id) };
+  });
 }
 
 function fieldPath(error: ErrorObject, context: string | undefined): string {

@@ -4,25 +4,7 @@
 import { useEffect, useState } from "react";
 import { api, apiBlob, errorText } from "../api";
 import { useI18n } from "../i18n";
-
-interface Replayed {
-  capacity: number;
-  refusals: number;
-  turnedAway: number;
-  served: number;
-  waitP95Seconds: number;
-  waitMeanSeconds: number;
-}
-
-interface Advice {
-  capacity: number;
-  days: number;
-  recorded: { requests: number; refusals: number; abandoned: number };
-  current: Replayed;
-  suggested: number | null;
-  confidence: { level: "none" | "low" | "medium" | "high"; statement: string };
-  items: Replayed[];
-}
+import type { SeatAdvice as Advice } from "../../../src/domain/shapes.js";
 
 const TEXT = {
   en: {

@@ -6,17 +6,10 @@ import { api, errorText } from "../api";
 import { useAuth } from "../auth";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
+import type { DormantSeats, DormantSettings, ReclaimResult } from "../../../src/domain/shapes.js";
 import { EmptyState, ErrorMessage, Field, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
 
-interface DormantSeat {
-  user: { id: string; name: string; email: string | null };
-  product: string;
-  grantedAt: string;
-  lastUsedAt: string | null;
-  idleDays: number;
-}
-
-type Reclaim = "off" | "convert" | "revoke";
+type Reclaim = DormantSettings["reclaim"];
 
 const TEXT = {
   en: {
@@ -75,7 +68,7 @@ export function DormantSeatsPage() {
   const { lang } = useI18n();
   const x = TEXT[lang === "fr" ? "fr" : "en"];
   const { can, isAdmin } = useAuth();
-  const [data, setData] = useState<{ days: number; reclaim: Reclaim; items: DormantSeat[] } | null>(null);
+  const [data, setData] = useState<DormantSeats | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -88,7 +81,7 @@ export function DormantSeatsPage() {
 
   const load = () => {
     setLoadError(null);
-    api<{ days: number; reclaim: Reclaim; items: DormantSeat[] }>("/dormant-seats", { query: { days } })
+    api<DormantSeats>("/dormant-seats", { query: { days } })
       .then((d) => {
         setData(d);
         setSelected(new Set());
@@ -107,7 +100,7 @@ export function DormantSeatsPage() {
     setNotice(null);
     try {
       const seats = data.items.filter((s) => selected.has(key(s))).map((s) => ({ userId: s.user.id, product: s.product }));
-      const r = await api<{ reclaimed: unknown[]; skipped: unknown[] }>("/dormant-seats/reclaim", { method: "POST", body: { action, seats, days: data.days } });
+      const r = await api<ReclaimResult>("/dormant-seats/reclaim", { method: "POST", body: { action, seats, days: data.days } });
       setNotice(x.done(r.reclaimed.length, r.skipped.length));
       load();
     } catch (e) {
@@ -205,7 +198,7 @@ function DormancySettings({ onSaved }: { onSaved: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    api<{ days: number; reclaim: Reclaim }>("/dormant-seats/settings")
+    api<DormantSettings>("/dormant-seats/settings")
       .then((s) => {
         setPeriod(String(s.days));
         setAuto(s.reclaim);

@@ -1,6 +1,6 @@
 // Settings (admins): the account's name and seat timeouts, and SCIM tokens.
 import { useEffect, useState, type FormEvent } from "react";
-import { api, ApiError, errorText, type Account, type AccountSettings, type Page, type ScimToken } from "../api";
+import { api, ApiError, errorText, type Account, type AccountSettings, type NewScimToken, type Page, type ScimToken } from "../api";
 import { useAuth } from "../auth";
 import { useI18n } from "../i18n";
 import { Dialog, EmptyState, ErrorMessage, Field, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
@@ -160,7 +160,7 @@ function ScimTokens() {
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
-  const [created, setCreated] = useState<ScimToken | null>(null);
+  const [created, setCreated] = useState<NewScimToken | null>(null);
   const [copied, setCopied] = useState(false);
   const [revoking, setRevoking] = useState<ScimToken | null>(null);
 
@@ -196,10 +196,10 @@ function ScimTokens() {
     setCreateError(null);
     setCopied(false);
     try {
-      const token = await api<ScimToken>("/scim-tokens", { method: "POST", body: { name: name.trim() } });
+      const token = await api<NewScimToken>("/scim-tokens", { method: "POST", body: { name: name.trim() } });
       setCreated(token);
       setName("");
-      setTokens((current) => [{ ...token, token: undefined }, ...(current ?? []).filter((x) => x.id !== token.id)]);
+      setTokens((current) => [{ id: token.id, name: token.name, createdAt: token.createdAt, lastUsedAt: null }, ...(current ?? []).filter((x) => x.id !== token.id)]);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) setUnavailable(true);
       else setCreateError(errorText(e));

@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, errorText } from "../api";
 import { useAuth } from "../auth";
 import { useI18n } from "../i18n";
+import type { ListedWebhookEndpoint, WebhookDelivery, WebhookEndpoints, WebhookEndpointWithSecret, Page } from "../../../src/domain/shapes.js";
 import { Dialog, EmptyState, ErrorMessage, Field, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
 
 const EVENTS = [
@@ -18,31 +19,8 @@ const EVENTS = [
   "seat.revoked",
 ] as const;
 
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  events: string[];
-  queueThreshold: number;
-  enabled: boolean;
-  secretHint: string;
-  createdAt: string;
-  pending: number;
-  failed: number;
-}
-
-interface Delivery {
-  id: string;
-  eventId: string;
-  eventType: string;
-  status: "pending" | "delivered" | "failed";
-  attempts: number;
-  createdAt: string;
-  nextAttemptAt: string | null;
-  lastStatus: number | null;
-  lastError: string | null;
-  replayOf: string | null;
-}
+type Endpoint = ListedWebhookEndpoint;
+type Delivery = WebhookDelivery;
 
 const TEXT = {
   en: {
@@ -142,7 +120,7 @@ export function WebhooksPage() {
 
   const load = () => {
     setLoadError(null);
-    api<{ items: Endpoint[] }>("/webhooks")
+    api<WebhookEndpoints>("/webhooks")
       .then((r) => setEndpoints(r.items))
       .catch((e) => setLoadError(errorText(e)));
   };
@@ -222,7 +200,7 @@ export function WebhooksPage() {
                   <button
                     type="button"
                     className="button button-secondary button-small"
-                    onClick={() => void act(async () => setSecret({ url: e.url, secret: (await api<{ secret: string }>(`/webhooks/${e.id}/secret`, { method: "POST" })).secret }))}
+                    onClick={() => void act(async () => setSecret({ url: e.url, secret: (await api<WebhookEndpointWithSecret>(`/webhooks/${e.id}/secret`, { method: "POST" })).secret }))}
                   >
                     {x.rotate}
                   </button>
@@ -267,7 +245,7 @@ function DeliveryLog({ endpoint, onReplayed }: { endpoint: Endpoint; onReplayed:
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const load = () => {
-    api<{ items: Delivery[] }>(`/webhooks/${endpoint.id}/deliveries`, { query: { limit: 50 } })
+    api<Page<Delivery>>(`/webhooks/${endpoint.id}/deliveries`, { query: { limit: 50 } })
       .then((r) => setItems(r.items))
       .catch((e) => setError(errorText(e)));
   };
@@ -313,7 +291,7 @@ function DeliveryLog({ endpoint, onReplayed }: { endpoint: Endpoint; onReplayed:
                   <code>{d.eventType}</code>
                 </td>
                 <td>
-                  <span className={`badge ${d.status === "delivered" ? "badge-success" : d.status === "failed" ? "badge-danger" : "badge-warning"}`}>{x.statuses[d.status]}</span>
+                  <span className={`badge ${d.state === "delivered" ? "badge-success" : d.state === "failed" ? "badge-danger" : "badge-warning"}`}>{x.statuses[d.state]}</span>
                   {d.nextAttemptAt && <span className="muted"> {x.nextAt(time(d.nextAttemptAt))}</span>}
                 </td>
                 <td>{d.attempts}</td>
@@ -347,7 +325,7 @@ function AddEndpoint({ onClose, onCreated }: { onClose: () => void; onCreated: (
     setBusy(true);
     setError(null);
     try {
-      const created = await api<{ url: string; secret: string }>("/webhooks", {
+      const created = await api<WebhookEndpointWithSecret>("/webhooks", {
         method: "POST",
         body: { url: url.trim(), events, description: description.trim() || null, queueThreshold: Number(threshold) || 5 },
       });

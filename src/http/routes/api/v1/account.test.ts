@@ -65,7 +65,7 @@ eachBackend("seats, subscription, account and audit", ({ t }) => {
     assert.equal(missing.status, 404);
     const partial = await t().call("PUT", `/api/v1/subscription/${product.slug}`, { token: account.admin.token, body: { named: 4 } });
     assert.equal(partial.status, 400);
-    assert.equal(partial.body.errors[0].field, "concurrent");
+    assert.equal(partial.body.errors![0].field, "concurrent");
     const audit = await t().call("GET", "/api/v1/audit?action=subscription.changed", { token: account.admin.token });
     assert.deepEqual(audit.body.items[0].details, { named: { from: 2, to: 4 }, concurrent: { from: 3, to: 0 } });
   });
@@ -80,7 +80,7 @@ eachBackend("seats, subscription, account and audit", ({ t }) => {
     for (const settings of [{ leaseTtlSeconds: 4 }, { pendingTimeoutSeconds: 86401 }, { endedCooldownSeconds: -1 }, { leaseTtlSeconds: "60" }, { other: 1 }]) {
       const bad = await t().call("PATCH", "/api/v1/account", { token: account.admin.token, body: { settings } });
       assert.equal(bad.status, 400, JSON.stringify(settings));
-      assert.match(bad.body.errors[0].field, /^settings\./);
+      assert.match(bad.body.errors![0].field, /^settings\./);
     }
     const after = await t().call("GET", "/api/v1/account", { token: account.admin.token });
     assert.deepEqual(after.body.settings, changed.body.settings, "rejected changes change nothing");
@@ -100,8 +100,8 @@ eachBackend("seats, subscription, account and audit", ({ t }) => {
       assert.equal(r.status, 200);
     }
     const byManager = await t().call("GET", `/api/v1/audit?actor=${manager.id}`, { token: account.admin.token });
-    assert.deepEqual(byManager.body.items.map((e: any) => e.target.id), users.map((u) => u.id).reverse());
-    assert.ok(byManager.body.items.every((e: any) => e.action === "seat.granted" && e.actor.type === "user"));
+    assert.deepEqual(byManager.body.items.map((e) => e.target.id), users.map((u) => u.id).reverse());
+    assert.ok(byManager.body.items.every((e) => e.action === "seat.granted" && e.actor.type === "user"));
     const firstPage = await t().call("GET", "/api/v1/audit?action=seat.granted&limit=2", { token: account.admin.token });
     assert.equal(firstPage.body.items.length, 2);
     const next = await t().call("GET", `/api/v1/audit?action=seat.granted&limit=2&cursor=${firstPage.body.nextCursor}`, { token: account.admin.token });

@@ -2,21 +2,9 @@ import { Type } from "typebox";
 import { getAccount, listAudit, updateAccount } from "../../../../services/account.service.js";
 import { changeSubscription, getSubscription } from "../../../../services/subscription.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Account, AccountSettings, Id, Name, PageQuery, Slug, page, problems } from "../../../schemas.js";
+import { Account, AccountSettings, AuditEntry, Subscription, SubscriptionLine, page } from "../../../../domain/shapes.js";
+import { Id, Name, PageQuery, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const SeatCounts = Type.Object({ total: Type.Integer(), assigned: Type.Integer() });
-const PoolCounts = Type.Object({ total: Type.Integer(), occupied: Type.Integer(), waiting: Type.Integer(), eligible: Type.Integer() });
-const SubscriptionLine = Type.Object({ product: Type.String(), name: Type.String(), named: SeatCounts, concurrent: PoolCounts });
-
-const AuditEntry = Type.Object({
-  id: Type.String(),
-  at: Type.String({ format: "date-time" }),
-  actor: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) }),
-  action: Type.String(),
-  target: Type.Object({ type: Type.String(), id: Type.String(), name: Type.Optional(Type.String()) }),
-  details: Type.Record(Type.String(), Type.Unknown()),
-});
 
 export function register(app: App, { db }: RouteDeps): void {
   app.get("/api/v1/account", {
@@ -38,7 +26,7 @@ export function register(app: App, { db }: RouteDeps): void {
 
   app.get("/api/v1/subscription", {
     config: { access: { auth: "user", staff: true } },
-    schema: { tags: ["subscription"], summary: "Licenses per product, with assigned, occupied and waiting counts", response: { 200: Type.Object({ items: Type.Array(SubscriptionLine) }), ...problems(401, 403) } },
+    schema: { tags: ["subscription"], summary: "Licenses per product, with assigned, occupied and waiting counts", response: { 200: Subscription, ...problems(401, 403) } },
     handler: async (request) => getSubscription(db, userOf(request)),
   });
 

@@ -1,7 +1,8 @@
 import { Type } from "typebox";
 import { createAccount } from "../../../../services/account.service.js";
 import { principalOf } from "../../../plugins/auth.js";
-import { Account, Email, Name, Password, User, problems } from "../../../schemas.js";
+import { NewAccount } from "../../../../domain/shapes.js";
+import { Email, Name, Password, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 export function register(app: App, { db }: RouteDeps): void {
@@ -14,7 +15,7 @@ export function register(app: App, { db }: RouteDeps): void {
         { name: Name, admin: Type.Object({ email: Email, name: Name, password: Password }, { additionalProperties: false }) },
         { additionalProperties: false },
       ),
-      response: { 201: Type.Object({ ...Account.properties, admin: User }), ...problems(400, 401, 403, 409) },
+      response: { 201: NewAccount, ...problems(400, 401, 403, 409) },
     },
     handler: async (request, reply) => reply.code(201).send(await createAccount(db, principalOf(request), request.body)),
   });

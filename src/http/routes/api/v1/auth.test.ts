@@ -62,10 +62,10 @@ eachBackend("sign-in and operator", ({ t }) => {
     assert.equal(dup.status, 409);
     assert.equal(dup.body.code, "PRODUCT_EXISTS");
     const list = await t().call("GET", "/api/v1/products?limit=500", { token: OPERATOR_TOKEN });
-    assert.ok(list.body.items.some((p: any) => p.slug === slug));
+    assert.ok(list.body.items.some((p) => p.slug === slug));
     const account = await t().account();
     const asUser = await t().call("GET", "/api/v1/products?limit=500", { token: account.admin.token });
-    assert.ok(asUser.body.items.some((p: any) => p.slug === slug));
+    assert.ok(asUser.body.items.some((p) => p.slug === slug));
   });
 
   test("a new account's admin is its billing contact", async () => {

@@ -3,10 +3,9 @@ import { login } from "../../../../services/auth.service.js";
 import { userSummaryView } from "../../../../services/views.js";
 import { seatNoticesAtLogin, signOut } from "../../../../services/agent-session.service.js";
 import { principalOf } from "../../../plugins/auth.js";
-import { StringEnum, UserSummary, problems, NoContent } from "../../../schemas.js";
+import { SignIn, StringEnum } from "../../../../domain/shapes.js";
+import { problems, NoContent } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const SeatNotice = Type.Object({ product: Type.String(), code: Type.Literal("ALL_SHARED_SEATS_IN_USE"), message: Type.String() });
 
 export function register(app: App, { db, engine }: RouteDeps): void {
   app.post("/api/v1/auth/login", {
@@ -23,7 +22,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({ token: Type.String(), user: UserSummary, seatNotices: Type.Array(SeatNotice) }),
+        200: SignIn,
         ...problems(400, 401, 429),
       },
     },

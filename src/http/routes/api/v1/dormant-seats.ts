@@ -1,21 +1,10 @@
 import { Type } from "typebox";
+import { DormantSeats, DormantSettings, ReclaimResult, StringEnum } from "../../../../domain/shapes.js";
 import { getDormantSettings, listDormantSeats, MAX_DORMANT_LIST, reclaimByAdmin, updateDormantSettings } from "../../../../services/dormant-seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Id, SignInEmail, Slug, StringEnum, Timestamp, problems } from "../../../schemas.js";
+import { Id, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
-const Reclaim = StringEnum(["off", "convert", "revoke"], { description: "what the server does with dormant named seats on its own: nothing, convert them to concurrent, or revoke them" });
-const Settings = Type.Object({
-  days: Type.Integer({ minimum: 1, maximum: 365, description: "a named seat unused this many days is dormant (default 30)" }),
-  reclaim: Reclaim,
-});
-const DormantSeat = Type.Object({
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
-  product: Type.String(),
-  grantedAt: Timestamp,
-  lastUsedAt: Type.Union([Timestamp, Type.Null()], { description: "the holder's latest support session of the product; null if none" }),
-  idleDays: Type.Integer(),
-});
 const SeatRef = Type.Object({ userId: Id, product: Slug }, { additionalProperties: false });
 
 export function register(app: App, { db }: RouteDeps): void {
@@ -28,7 +17,7 @@ export function register(app: App, { db }: RouteDeps): void {
       tags: ["seats"],
       summary: "Named seats whose holder has not used the product for `days` (the account's setting by default), longest idle first",
       querystring: Type.Object({ product: Type.Optional(Slug), days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ days: Type.Integer(), reclaim: Reclaim, items: Type.Array(DormantSeat, { maxItems: MAX_DORMANT_LIST }) }), ...problems(400, 401, 403, 404) },
+      response: { 200: DormantSeats, ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => listDormantSeats(db, userOf(request), request.query),
   });
@@ -46,20 +35,14 @@ export function register(app: App, { db }: RouteDeps): void {
         },
         { additionalProperties: false },
       ),
-      response: {
-        200: Type.Object({
-          reclaimed: Type.Array(Type.Object({ userId: Type.String(), product: Type.String() })),
-          skipped: Type.Array(Type.Object({ userId: Type.String(), product: Type.String() }), { description: "not dormant (or not a named seat) any more" }),
-        }),
-        ...problems(400, 401, 403, 404),
-      },
+      response: { 200: ReclaimResult, ...problems(400, 401, 403, 404) },
     },
     handler: async (request) => reclaimByAdmin(db, userOf(request), request.body),
   });
 
   app.get("/api/v1/dormant-seats/settings", {
     config: admin,
-    schema: { tags: ["seats"], summary: "When a named seat counts as dormant, and whether dormant seats are reclaimed automatically", response: { 200: Settings, ...problems(401, 403) } },
+    schema: { tags: ["seats"], summary: "When a named seat counts as dormant, and whether dormant seats are reclaimed automatically", response: { 200: DormantSettings, ...problems(401, 403) } },
     handler: async (request) => getDormantSettings(db, userOf(request)),
   });
 
@@ -68,8 +51,8 @@ export function register(app: App, { db }: RouteDeps): void {
     schema: {
       tags: ["seats"],
       summary: "Change the dormancy period and automatic reclaim (audited; the sweeper reclaims once a minute)",
-      body: Type.Object(Settings.properties, { additionalProperties: false }),
-      response: { 200: Settings, ...problems(400, 401, 403) },
+      body: Type.Object(DormantSettings.properties, { additionalProperties: false }),
+      response: { 200: DormantSettings, ...problems(400, 401, 403) },
     },
     handler: async (request) => updateDormantSettings(db, userOf(request), request.body),
   });

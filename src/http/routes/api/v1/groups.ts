@@ -1,28 +1,9 @@
 import { Type } from "typebox";
 import { listGroups, removeGroupSeat, setGroupSeat } from "../../../../services/group-seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { IdParam, NoContent, PageQuery, SeatType, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
+import { Group, SeatType, page } from "../../../../domain/shapes.js";
+import { IdParam, NoContent, PageQuery, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const Group = Type.Object({
-  id: Type.String(),
-  displayName: Type.String(),
-  externalId: Type.Union([Type.String(), Type.Null()]),
-  memberCount: Type.Integer(),
-  seat: Type.Union([Type.Object({ product: Type.String(), type: SeatType }), Type.Null()]),
-  warnings: Type.Array(
-    Type.Object({
-      code: StringEnum(["NO_NAMED_SEAT_AVAILABLE", "NO_SUBSCRIPTION"]),
-      product: Type.String(),
-      user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
-      granted: Type.Union([SeatType, Type.Null()]),
-      at: Timestamp,
-    }),
-    { description: "Seats the mapping could not give: shown until resolved" },
-  ),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
 
 const GroupParams = Type.Object({ id: IdParam });
 

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachBackend } from "../../../../../test/support/suite.js";
 import { pool, sleep, until } from "../../../../../test/support/pool.js";
+import type { Usage } from "../../../../domain/shapes.js";
 
 eachBackend("leases and seat lifecycle", ({ t }) => {
   test("a silent app loses its seat after leaseTtlSeconds; heartbeats keep it", async () => {
@@ -145,7 +146,7 @@ eachBackend("leases and seat lifecycle", ({ t }) => {
     await t().call("POST", `/api/v1/me/sessions/${active.body.id}/connect`, { token: a.token, body: { mode: "attended", platform: "windows" } });
     assert.equal((await t().call("POST", "/api/v1/auth/logout", { token: a.token })).status, 204);
     const list = await t().call("GET", "/api/v1/shared-sessions", { token: p.account.admin.token });
-    assert.deepEqual(list.body.items[0].sessions.map((s: any) => s.id), [active.body.id]);
+    assert.deepEqual(list.body.items[0].sessions.map((s) => s.id), [active.body.id]);
     const b = await p.agent();
     await p.start(b);
     const logoutB = await t().call("POST", "/api/v1/auth/logout", { token: b.token });
@@ -187,7 +188,7 @@ eachBackend("leases and seat lifecycle", ({ t }) => {
     assert.equal((await waiting).status, 201);
     const to = new Date(Date.now() + 1000).toISOString();
     const url = `/api/v1/usage?product=${p.product.slug}&from=${from}&to=${to}&step=3600`;
-    const json = await t().call("GET", url, { token: p.account.admin.token });
+    const json = await t().call<Usage>("GET", url, { token: p.account.admin.token });
     assert.equal(json.status, 200);
     assert.equal(json.body.items.length, 1);
     const point = json.body.items[0];
@@ -195,7 +196,7 @@ eachBackend("leases and seat lifecycle", ({ t }) => {
     assert.equal(point.occupiedMax, 1);
     assert.equal(point.refusals, 2, "the plain refusal and the wait's first refusal");
     assert.equal(point.waits, 1);
-    assert.ok(point.waitMeanSeconds >= 0.3 && point.waitMeanSeconds < 5, String(point.waitMeanSeconds));
+    assert.ok(point.waitMeanSeconds !== null && point.waitMeanSeconds >= 0.3 && point.waitMeanSeconds < 5, String(point.waitMeanSeconds));
     const csv = await t().call("GET", url, { token: p.account.admin.token, headers: { accept: "text/csv" } });
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers["content-type"]), /^text\/csv/);
@@ -204,6 +205,6 @@ eachBackend("leases and seat lifecycle", ({ t }) => {
     assert.equal(lines.length, 2);
     const tooMany = await t().call("GET", `/api/v1/usage?product=${p.product.slug}&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&step=1`, { token: p.account.admin.token });
     assert.equal(tooMany.status, 400);
-    assert.equal(tooMany.body.errors[0].field, "step");
+    assert.equal(tooMany.body.errors![0].field, "step");
   });
 }, { SEATKEEPER_SWEEP_INTERVAL_MS: "100" });

@@ -45,7 +45,7 @@ eachBackend("agent API guards", ({ t }) => {
     for (const remove of ["revoke", "deactivate", "delete"] as const) {
       const victim = await p.agent();
       await p.start(victim, {});
-      const first = (await t().call("GET", "/api/v1/shared-sessions", { token: admin })).body.items.find((s: any) => s.user.id === victim.id);
+      const first = (await t().call("GET", "/api/v1/shared-sessions", { token: admin })).body.items.find((s) => s.user.id === victim.id)!;
       const db = t().database.db;
       const productId = (await db.selectFrom("products").select("id").where("slug", "=", p.product.slug).executeTakeFirstOrThrow()).id;
       await db.insertInto("support_sessions").values(Array.from({ length: 300 }, () => ({

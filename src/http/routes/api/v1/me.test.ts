@@ -22,13 +22,13 @@ eachBackend("agent sessions", ({ t }) => {
     const first = await p.start(shared);
     assert.equal(first.status, 201);
     assert.equal(first.body.seat.type, "concurrent");
-    assert.ok(Date.parse(first.body.seat.leaseExpiresAt) > Date.now());
+    assert.ok(Date.parse(first.body.seat.leaseExpiresAt!) > Date.now());
     const second = await p.start(shared);
     assert.equal(second.status, 201, "a second session of the same product shares the agent's seat");
     assert.equal((await p.line()).occupied, 1);
     const list = await t().call("GET", "/api/v1/shared-sessions", { token: p.account.admin.token });
     assert.equal(list.body.items.length, 1);
-    assert.deepEqual(list.body.items[0].sessions.map((s: any) => s.id).sort(), [first.body.id, second.body.id].sort());
+    assert.deepEqual(list.body.items[0].sessions.map((s) => s.id).sort(), [first.body.id, second.body.id].sort());
 
     // The seat is freed with the agent's last open session of the product.
     assert.equal((await t().call("POST", `/api/v1/me/sessions/${first.body.id}/end`, { token: shared.token })).body.state, "ended");
@@ -106,7 +106,7 @@ eachBackend("agent sessions", ({ t }) => {
     const waiting = p.start(eleventh, { wait: 10 });
     await until("the 11th to be queued", async () => (await p.line()).waiting === 1);
     const list = await t().call("GET", "/api/v1/shared-sessions", { token: p.account.admin.token });
-    const victim = list.body.items.find((s: any) => s.user.id === agents[3].id);
+    const victim = list.body.items.find((s) => s.user.id === agents[3].id)!;
     const endedAt = Date.now();
     const end = await t().call("POST", "/api/v1/shared-sessions/end", { token: p.account.admin.token, body: { ids: [victim.id, "ss_unknown"] } });
     assert.deepEqual(end.body, { ended: [victim.id], notFound: ["ss_unknown"] });

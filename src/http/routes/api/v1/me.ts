@@ -5,31 +5,9 @@ import {
 } from "../../../../services/agent-session.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
-import { IdParam, SeatType, SignInEmail, Slug, StringEnum, problems } from "../../../schemas.js";
+import { Heartbeat, MySeats, NewReleaseRequest, Platform, SessionMode, SupportSession } from "../../../../domain/shapes.js";
+import { IdParam, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const SupportSession = Type.Object({
-  id: Type.String(),
-  product: Type.String(),
-  state: StringEnum(["pending", "active", "ended"]),
-  supportKey: Type.String({ description: "nine digits the customer types in" }),
-  seat: Type.Object({ type: SeatType, leaseExpiresAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]) }),
-  mode: Type.Optional(StringEnum(["attended", "unattended"])),
-  platform: Type.Optional(StringEnum(["windows", "mac", "ios", "android"])),
-  createdAt: Type.String({ format: "date-time" }),
-  connectedAt: Type.Optional(Type.String({ format: "date-time" })),
-  endedAt: Type.Optional(Type.String({ format: "date-time" })),
-});
-
-const MySeat = Type.Object({
-  product: Type.String(),
-  type: SeatType,
-  status: StringEnum(["available", "all_in_use", "holding", "reserved", "cooldown"]),
-  message: Type.Optional(Type.String()),
-  queuePosition: Type.Optional(Type.Integer({ minimum: 1 })),
-  reservedUntil: Type.Optional(Type.String({ format: "date-time" })),
-  retryAfter: Type.Optional(Type.Integer()),
-});
 
 const SessionParams = Type.Object({ id: IdParam });
 
@@ -38,7 +16,7 @@ export function register(app: App, { engine }: RouteDeps): void {
 
   app.get("/api/v1/me/seats", {
     config: agent,
-    schema: { tags: ["agent app"], summary: "My seats and whether I can start a session now", response: { 200: Type.Object({ items: Type.Array(MySeat) }), ...problems(401) } },
+    schema: { tags: ["agent app"], summary: "My seats and whether I can start a session now", response: { 200: MySeats, ...problems(401) } },
     handler: async (request) => mySeats(engine.db, userOf(request), request.lang),
   });
 
@@ -70,7 +48,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       summary: "The customer connected (attended or unattended, on Windows, Mac, iOS or Android)",
       params: SessionParams,
       body: Type.Object(
-        { mode: StringEnum(["attended", "unattended"]), platform: StringEnum(["windows", "mac", "ios", "android"]) },
+        { mode: SessionMode, platform: Platform },
         { additionalProperties: false },
       ),
       response: { 200: SupportSession, ...problems(400, 401, 404, 409) },
@@ -95,18 +73,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       tags: ["agent app"],
       summary: "Keep my leases and queue places alive; hear of sessions an admin ended",
       response: {
-        200: Type.Object({
-          leases: Type.Array(Type.Object({ product: Type.String(), expiresAt: Type.String({ format: "date-time" }) })),
-          ended: Type.Array(
-            Type.Object({
-              product: Type.String(),
-              sessionIds: Type.Array(Type.String()),
-              by: Type.Object({ id: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) }),
-              reason: Type.Union([Type.String(), Type.Null()]),
-              at: Type.String({ format: "date-time" }),
-            }),
-          ),
-        }),
+        200: Heartbeat,
         ...problems(401),
       },
     },
@@ -119,7 +86,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       tags: ["agent app"],
       summary: "Ask the admins to free a shared seat (S6)",
       body: Type.Object({ product: Slug, message: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ id: Type.String(), product: Type.String(), user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }), message: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String() }), ...problems(400, 401, 403, 404) },
+      response: { 201: NewReleaseRequest, ...problems(400, 401, 403, 404) },
     },
     handler: async (request, reply) => reply.code(201).send(await createReleaseRequest(engine, userOf(request), request.body.product, request.body.message)),
   });

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { createProduct, listCatalogue } from "../../../../services/product.service.js";
-import { Name, PageQuery, Product, Slug, page, problems } from "../../../schemas.js";
+import { Product, page } from "../../../../domain/shapes.js";
+import { Name, PageQuery, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 export function register(app: App, { db }: RouteDeps): void {

@@ -23,7 +23,7 @@ eachBackend("SCIM tokens API", ({ t }) => {
 
     assert.equal((await t().call("GET", "/scim/v2/Users", { token: created.body.token })).status, 200);
     const used = await t().call("GET", "/api/v1/scim-tokens", { token });
-    assert.ok(Date.parse(used.body.items[0].lastUsedAt));
+    assert.ok(Date.parse(used.body.items[0].lastUsedAt!));
 
     assert.equal((await t().call("DELETE", `/api/v1/scim-tokens/${created.body.id}`, { token })).status, 204);
     assert.deepEqual((await t().call("GET", "/api/v1/scim-tokens", { token })).body.items, []);
@@ -32,7 +32,7 @@ eachBackend("SCIM tokens API", ({ t }) => {
     assert.equal((await t().call("DELETE", "/api/v1/scim-tokens/nonsense", { token })).status, 404);
 
     const audit = await t().call("GET", "/api/v1/audit?action=scim_token", { token });
-    assert.deepEqual(audit.body.items.map((e: any) => e.action), ["scim_token.revoked", "scim_token.created"]);
+    assert.deepEqual(audit.body.items.map((e) => e.action), ["scim_token.revoked", "scim_token.created"]);
     assert.deepEqual(audit.body.items[1].target, { type: "scim_token", id: created.body.id, name: "Okta production" });
   });
 
@@ -54,9 +54,9 @@ eachBackend("SCIM tokens API", ({ t }) => {
     const token = account.admin.token;
     for (const name of ["one", "two", "three"]) await t().call("POST", "/api/v1/scim-tokens", { token, body: { name } });
     const first = await t().call("GET", "/api/v1/scim-tokens?limit=2", { token });
-    assert.deepEqual(first.body.items.map((x: any) => x.name), ["three", "two"]);
+    assert.deepEqual(first.body.items.map((x) => x.name), ["three", "two"]);
     const second = await t().call("GET", `/api/v1/scim-tokens?limit=2&cursor=${first.body.nextCursor}`, { token });
-    assert.deepEqual(second.body.items.map((x: any) => x.name), ["one"]);
+    assert.deepEqual(second.body.items.map((x) => x.name), ["one"]);
     assert.equal(second.body.nextCursor, null);
 
     const other = await t().account();

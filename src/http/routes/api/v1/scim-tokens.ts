@@ -1,15 +1,9 @@
 import { Type } from "typebox";
 import { createScimToken, listTokens, revokeScimToken } from "../../../../services/scim-token.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { IdParam, NoContent, PageQuery, Timestamp, page, problems } from "../../../schemas.js";
+import { NewScimToken, ScimToken, page } from "../../../../domain/shapes.js";
+import { IdParam, NoContent, PageQuery, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const ScimToken = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  createdAt: Timestamp,
-  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
-});
 
 export function register(app: App, { db }: RouteDeps): void {
   const admin = { access: { auth: "user" as const, admin: true as const } };
@@ -22,7 +16,7 @@ export function register(app: App, { db }: RouteDeps): void {
       summary: "Create a SCIM token for an identity provider; the token is shown only in this answer",
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" }) }, { additionalProperties: false }),
       response: {
-        201: Type.Object({ id: Type.String(), name: Type.String(), token: Type.String(), createdAt: Timestamp }),
+        201: NewScimToken,
         ...problems(400, 401, 403),
       },
     },

@@ -3,45 +3,9 @@ import { endSharedSessionsByAdmin, listReleaseRequests, listSharedSessions } fro
 import { usageCsv, usageSeries } from "../../../../services/usage.service.js";
 import { DomainError } from "../../../../domain/errors.js";
 import { userOf } from "../../../plugins/auth.js";
-import { PageQuery, SignInEmail, Slug, StringEnum, Timestamp, page, problems } from "../../../schemas.js";
+import { EndedSharedSessions, ReleaseRequest, SharedSession, Timestamp, Usage, page } from "../../../../domain/shapes.js";
+import { PageQuery, Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const SharedSession = Type.Object({
-  id: Type.String(),
-  product: Type.String(),
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
-  state: StringEnum(["pending", "active"]),
-  since: Type.String({ format: "date-time" }),
-  leaseExpiresAt: Type.String({ format: "date-time" }),
-  sessions: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      state: StringEnum(["pending", "active"]),
-      mode: Type.Optional(Type.String()),
-      platform: Type.Optional(Type.String()),
-      createdAt: Type.String({ format: "date-time" }),
-    }),
-  ),
-});
-
-const ReleaseRequest = Type.Object({
-  id: Type.String(),
-  product: Type.String(),
-  productName: Type.String(),
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: SignInEmail }),
-  message: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: "date-time" }),
-});
-
-const UsagePoint = Type.Object({
-  t: Type.String({ format: "date-time" }),
-  total: Type.Integer(),
-  occupiedMax: Type.Integer(),
-  refusals: Type.Integer(),
-  waits: Type.Integer(),
-  waitMeanSeconds: Type.Union([Type.Number(), Type.Null()]),
-  waitP95Seconds: Type.Union([Type.Number(), Type.Null()]),
-});
 
 export function register(app: App, { db, engine }: RouteDeps): void {
   const manageSeats = { access: { auth: "user" as const, privilege: "seats:manage" as const } };
@@ -66,7 +30,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
         { ids: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 500 }), reason: Type.Optional(Type.String({ maxLength: 200 })) },
         { additionalProperties: false },
       ),
-      response: { 200: Type.Object({ ended: Type.Array(Type.String()), notFound: Type.Array(Type.String()) }), ...problems(400, 401, 403) },
+      response: { 200: EndedSharedSessions, ...problems(400, 401, 403) },
     },
     handler: async (request) => endSharedSessionsByAdmin(engine.db, userOf(request), request.body.ids, request.body.reason),
   });
@@ -96,7 +60,7 @@ export function register(app: App, { db, engine }: RouteDeps): void {
         },
         { additionalProperties: false },
       ),
-      response: { 200: Type.Object({ product: Type.String(), from: Type.String(), to: Type.String(), step: Type.Integer(), items: Type.Array(UsagePoint) }), ...problems(400, 401, 403, 404, 406) },
+      response: { 200: Usage, ...problems(400, 401, 403, 404, 406) },
     },
     handler: async (request, reply) => {
       const accept = request.headers.accept ?? "application/json";

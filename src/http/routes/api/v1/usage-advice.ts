@@ -1,37 +1,10 @@
 import { Type } from "typebox";
 import { DomainError } from "../../../../domain/errors.js";
+import { SeatAdvice, StringEnum } from "../../../../domain/shapes.js";
 import { adviceCsv, seatAdvice } from "../../../../services/usage-advice.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Slug, StringEnum, Timestamp, problems } from "../../../schemas.js";
+import { Slug, problems } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
-
-const Replayed = Type.Object({
-  capacity: Type.Integer(),
-  refusals: Type.Integer({ description: "requests that found no free seat on arrival" }),
-  turnedAway: Type.Integer({ description: "requests that never got a seat (did not wait, or gave up)" }),
-  served: Type.Integer(),
-  waitP95Seconds: Type.Number({ description: "95th percentile of the wait of the requests served (0 for one served at once)" }),
-  waitMeanSeconds: Type.Number(),
-});
-
-export const SeatAdvice = Type.Object({
-  product: Type.String(),
-  days: Type.Integer(),
-  from: Timestamp,
-  to: Timestamp,
-  capacity: Type.Integer({ description: "today's concurrent seats" }),
-  recorded: Type.Object({
-    requests: Type.Integer(),
-    served: Type.Integer(),
-    refusals: Type.Integer(),
-    abandoned: Type.Integer({ description: "waits given up without a seat (counted as demand)" }),
-    refusedWithoutWaiting: Type.Integer(),
-  }),
-  current: Replayed,
-  suggested: Type.Union([Type.Integer(), Type.Null()], { description: "the fewest seats that would have refused at most 1 % of the requests (none, below 100 requests); null when no capacity shown would" }),
-  confidence: Type.Object({ level: StringEnum(["none", "low", "medium", "high"]), statement: Type.String() }),
-  items: Type.Array(Replayed, { description: "one row per capacity from −50 % to +100 % of today's" }),
-});
 
 export function register(app: App, { db }: RouteDeps): void {
   app.get("/api/v1/usage/advice", {

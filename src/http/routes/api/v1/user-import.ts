@@ -7,7 +7,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { DomainError } from "../../../../domain/errors.js";
 import { fieldMessage } from "../../../../domain/messages.js";
-import { importUsers, readImport, type ImportProgress } from "../../../../services/user-import.service.js";
+import { ImportResult, type ImportProgress } from "../../../../domain/shapes.js";
+import { importUsers, readImport } from "../../../../services/user-import.service.js";
 import { accountOf } from "../../../../services/user.service.js";
 import { principalOf } from "../../../plugins/auth.js";
 import { textParser } from "../../../plugins/body-parsers.js";
@@ -18,14 +19,6 @@ import type { App, RouteDeps } from "../../../types.js";
 export const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 export const CSV = "text/csv";
 export const NDJSON = "application/x-ndjson";
-
-export const ImportResultSchema = Type.Object({
-  dryRun: Type.Boolean(),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  errors: Type.Array(Type.Object({ row: Type.Integer({ description: "line of the file where the row starts; the header is line 1" }), field: Type.String(), message: Type.String() })),
-});
 
 function streamedProblem(request: FastifyRequest, error: unknown): Problem {
   if (error instanceof DomainError) {
@@ -55,7 +48,7 @@ export function register(app: App, { db }: RouteDeps): void {
         consumes: [CSV],
         querystring: Type.Object({ dryRun: Type.Boolean({ default: false }) }, { additionalProperties: false }),
         body: Type.String({ description: "the CSV file" }),
-        response: { 200: ImportResultSchema, ...problems(400, 401, 403, 413, 415) },
+        response: { 200: ImportResult, ...problems(400, 401, 403, 413, 415) },
       },
       handler: async (request, reply) => {
         const principal = principalOf(request);

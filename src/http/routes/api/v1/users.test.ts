@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { eachBackend } from "../../../../../test/support/suite.js";
 import { TEST_PASSWORD } from "../../../../../test/support/app.js";
 import { scimClient } from "../../../../../test/support/scim.js";
+import type { Page, User } from "../../../../domain/shapes.js";
 
 eachBackend("users API", ({ t }) => {
   test("an admin adds a user, who then signs in case-insensitively", async () => {
@@ -51,28 +52,28 @@ eachBackend("users API: filters, roles and guards", ({ t }) => {
 
     const concurrent = await t().call("GET", `/api/v1/users?seat=${product.slug}:concurrent`, { token: account.admin.token });
     assert.equal(concurrent.status, 200);
-    assert.deepEqual(concurrent.body.items.map((u: any) => u.name), ["Carla Concurrent", "Chloé Concurrent", "Cyril Concurrent"]);
+    assert.deepEqual(concurrent.body.items.map((u) => u.name), ["Carla Concurrent", "Chloé Concurrent", "Cyril Concurrent"]);
     assert.deepEqual(concurrent.body.items[0].seats, [{ product: product.slug, type: "concurrent", source: "manual" }]);
 
     const namedOnly = await t().call("GET", `/api/v1/users?seat=${product.slug}:named`, { token: account.admin.token });
-    assert.deepEqual(namedOnly.body.items.map((u: any) => u.id), [named.id]);
+    assert.deepEqual(namedOnly.body.items.map((u) => u.id), [named.id]);
 
     const q = await t().call("GET", `/api/v1/users?q=${encodeURIComponent("CYRIL")}`, { token: account.admin.token });
-    assert.deepEqual(q.body.items.map((u: any) => u.id), [shared[1].id]);
+    assert.deepEqual(q.body.items.map((u) => u.id), [shared[1].id]);
     const byEmail = await t().call("GET", `/api/v1/users?q=${encodeURIComponent(named.email.slice(0, 10).toUpperCase())}`, { token: account.admin.token });
-    assert.ok(byEmail.body.items.some((u: any) => u.id === named.id));
+    assert.ok(byEmail.body.items.some((u) => u.id === named.id));
 
     const admins = await t().call("GET", "/api/v1/users?role=admin", { token: account.admin.token });
-    assert.deepEqual(admins.body.items.map((u: any) => u.id), [account.admin.id]);
+    assert.deepEqual(admins.body.items.map((u) => u.id), [account.admin.id]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const url: string = `/api/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`;
-      const page = await t().call("GET", url, { token: account.admin.token });
+      const page = await t().call<Page<User>>("GET", url, { token: account.admin.token });
       assert.equal(page.status, 200);
       assert.ok(page.body.items.length <= 2);
-      seen.push(...page.body.items.map((u: any) => u.id));
+      seen.push(...page.body.items.map((u) => u.id));
       cursor = page.body.nextCursor;
     } while (cursor);
     assert.equal(seen.length, 6);
@@ -85,10 +86,10 @@ eachBackend("users API: filters, roles and guards", ({ t }) => {
     assert.equal(unknown.status, 404);
     const malformed = await t().call("GET", "/api/v1/users?seat=whatever", { token: account.admin.token });
     assert.equal(malformed.status, 400);
-    assert.equal(malformed.body.errors[0].field, "seat");
+    assert.equal(malformed.body.errors![0].field, "seat");
     const badCursor = await t().call("GET", "/api/v1/users?cursor=garbage", { token: account.admin.token });
     assert.equal(badCursor.status, 400);
-    assert.equal(badCursor.body.errors[0].field, "cursor");
+    assert.equal(badCursor.body.errors![0].field, "cursor");
   });
 
   test("the last admin and the last billing contact cannot go", async () => {
@@ -119,7 +120,7 @@ eachBackend("users API: filters, roles and guards", ({ t }) => {
     const agent = await t().user(account);
     const bill = await t().call("PATCH", `/api/v1/users/${agent.id}`, { token: account.admin.token, body: { billingContact: true } });
     assert.equal(bill.status, 400);
-    assert.equal(bill.body.errors[0].field, "billingContact");
+    assert.equal(bill.body.errors![0].field, "billingContact");
 
     const manager = await t().user(account, { role: "manager", privileges: ["users:write"] });
     const makeAdmin = await t().call("POST", "/api/v1/users", { token: manager.token, body: { email: "x-admin@example.test", name: "X", role: "admin" } });
@@ -178,8 +179,8 @@ eachBackend("users API: filters, roles and guards", ({ t }) => {
     await t().call("PATCH", `/api/v1/users/${created.body.id}`, { token: account.admin.token, body: { name: "Audited Twice", password: "a new password" } });
     await t().call("DELETE", `/api/v1/users/${created.body.id}`, { token: account.admin.token });
     const audit = await t().call("GET", `/api/v1/audit?action=user`, { token: account.admin.token });
-    const mine = audit.body.items.filter((e: any) => e.target.id === created.body.id);
-    assert.deepEqual(mine.map((e: any) => e.action), ["user.deleted", "user.updated", "user.created"]);
+    const mine = audit.body.items.filter((e) => e.target.id === created.body.id);
+    assert.deepEqual(mine.map((e) => e.action), ["user.deleted", "user.updated", "user.created"]);
     assert.deepEqual(mine[0].actor, { type: "user", id: account.admin.id, name: "Ada Admin" });
     assert.deepEqual(mine[1].details.changed, ["name", "password"]);
     assert.equal(JSON.stringify(audit.body).includes("a new password"), false);

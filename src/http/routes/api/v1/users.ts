@@ -2,7 +2,8 @@ import { Type } from "typebox";
 import { createUser, deleteUser, getUser, listUsers, updateUser } from "../../../../services/user.service.js";
 import { grantSeat, revokeSeat } from "../../../../services/seat.service.js";
 import { userOf } from "../../../plugins/auth.js";
-import { Email, IdParam, Name, PageQuery, Password, PrivilegeList, Role, SeatType, Slug, User, page, problems, NoContent } from "../../../schemas.js";
+import { PrivilegeList, Role, SeatType, User, page } from "../../../../domain/shapes.js";
+import { Email, IdParam, Name, PageQuery, Password, Slug, problems, NoContent } from "../../../schemas.js";
 import type { App, RouteDeps } from "../../../types.js";
 
 const UserParams = Type.Object({ id: IdParam });

@@ -69,7 +69,7 @@ eachBackend("webhooks", ({ t }) => {
     // The worker records the answer just after the receiver sent it.
     const log = await until("the delivery recorded", async () => {
       const items = await deliveries(t(), account, hook.id);
-      return items[0].status === "delivered" && items;
+      return items[0].state === "delivered" && items;
     });
     assert.equal(log[0].log.at(-1).status, 200);
 
@@ -110,7 +110,7 @@ eachBackend("webhooks", ({ t }) => {
     await p.start(silent);
     await p.start(ended);
     const list = await t().call("GET", "/api/v1/shared-sessions", { token: p.account.admin.token });
-    const target = list.body.items.find((i: any) => i.user.id === ended.id);
+    const target = list.body.items.find((i) => i.user.id === ended.id)!;
     await t().call("POST", "/api/v1/shared-sessions/end", { token: p.account.admin.token, body: { ids: [target.id], reason: "needed" } });
     const rr = await t().call("POST", "/api/v1/me/release-requests", { token: silent.token, body: { product: p.product.slug, message: "please" } });
     assert.equal(rr.status, 201, JSON.stringify(rr.body));
@@ -141,7 +141,7 @@ eachBackend("webhooks", ({ t }) => {
     assert.ok(third - second >= 1000 + 180, `the second waits the timeout, then twice the base (${third - second} ms)`);
     const d = await until("the delivery recorded", async () => {
       const [item] = await deliveries(t(), account, hook.id);
-      return item.status === "delivered" && item;
+      return item.state === "delivered" && item;
     });
     assert.equal(d.attempts, 3);
     assert.deepEqual(d.log.map((a: any) => a.status), [500, null, 200]);
@@ -170,7 +170,7 @@ eachBackend("webhooks", ({ t }) => {
       // Until the head was delivered, nothing after it was sent.
       assert.ok(r.received.slice(0, 3).every((x) => x.json.data.user.id === users[0].id));
       assert.ok(dead.received.length >= 1, "the dead endpoint was tried");
-      await until("every delivery recorded", async () => (await deliveries(t(), account, hook.id)).every((d) => d.status === "delivered"));
+      await until("every delivery recorded", async () => (await deliveries(t(), account, hook.id)).every((d) => d.state === "delivered"));
     } finally {
       await dead.close();
     }
@@ -195,10 +195,10 @@ eachBackend("webhooks", ({ t }) => {
     await until("the second delivered", async () => r.accepted().some((x) => x.json.data.user.id === second.id));
     const log = await until("both settled", async () => {
       const items = await deliveries(t(), account, hook.id);
-      return items.every((d) => d.status !== "pending") && items;
+      return items.every((d) => d.state !== "pending") && items;
     });
     const head = log.find((d: any) => d.payload.data.user.id === first.id);
-    assert.equal(head.status, "failed");
+    assert.equal(head.state, "failed");
     assert.match(head.lastError, /given up: not delivered within 24 h/);
     assert.equal(r.accepted().some((x) => x.json.data.user.id === first.id), false);
     await sql`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE account_id = ${account.id}`.execute(db);
@@ -241,7 +241,7 @@ eachBackend("webhooks", ({ t }) => {
     assert.equal(r.received[1].json.id, r.received[0].json.id, "same event id: receivers deduplicate");
     assert.equal(r.received[1].body, r.received[0].body);
     assert.equal(r.received[1].headers["seatkeeper-delivery-id"], replay.body.id);
-    await until("both recorded", async () => (await deliveries(t(), account, hook.id)).every((d) => d.status === "delivered"));
+    await until("both recorded", async () => (await deliveries(t(), account, hook.id)).every((d) => d.state === "delivered"));
     const unknown = await t().call("POST", `/api/v1/webhooks/${hook.id}/deliveries/whd_999999999/replay`, { token: account.admin.token });
     assert.equal(unknown.status, 404);
     const malformed = await t().call("POST", `/api/v1/webhooks/${hook.id}/deliveries/nonsense/replay`, { token: account.admin.token });
@@ -290,10 +290,10 @@ eachBackend("webhooks: SSRF guard", ({ t }) => {
       const r = await t().call("POST", "/api/v1/webhooks", { token: account.admin.token, body: { url, events: ["seat.granted"] } });
       assert.equal(r.status, 400, url);
       assert.equal(r.body.code, "VALIDATION_FAILED");
-      assert.equal(r.body.errors[0].field, "url");
+      assert.equal(r.body.errors![0].field, "url");
     }
     const r = await t().call("POST", "/api/v1/webhooks", { token: account.admin.token, body: { url: "https://127.0.0.1/x", events: ["seat.granted"] } });
-    assert.match(r.body.errors[0].message, /SEATKEEPER_WEBHOOK_ALLOW_PRIVATE/);
+    assert.match(r.body.errors![0].message, /SEATKEEPER_WEBHOOK_ALLOW_PRIVATE/);
     assert.equal((await t().call("GET", "/api/v1/webhooks", { token: account.admin.token })).body.items.length, 0);
   });
 });
