@@ -36,6 +36,8 @@ export interface Config {
 }
 
 export interface WebhookConfig {
+  /** This process sends deliveries (every process does unless told not to). */
+  readonly deliver: boolean;
   /** Seals endpoints' signing secrets; undefined: a key file in the data directory. */
   readonly key: string | undefined;
   /** Deliveries may go to loopback and private addresses (tests, an intranet). */
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     trustProxy: flag(env, "SEATKEEPER_TRUST_PROXY", false),
     publicUrl: publicUrl(env, host, port),
     webhooks: Object.freeze({
+      deliver: flag(env, "SEATKEEPER_WEBHOOK_DELIVERY", true),
       key: webhookKey(env),
       allowPrivate: flag(env, "SEATKEEPER_WEBHOOK_ALLOW_PRIVATE", false),
       allowHttp: flag(env, "SEATKEEPER_WEBHOOK_ALLOW_HTTP", false),

@@ -54,13 +54,11 @@ export interface AppOptions {
   logger?: boolean;
   /** false where a test drives sweeps itself. */
   sweeper?: boolean;
-  /** false where no webhook delivery should leave this process. */
-  webhookWorker?: boolean;
   /** true in tests: every JSON answer must match its response schema exactly (else a 500 naming the mismatch). */
   checkResponses?: boolean;
 }
 
-export async function buildApp({ config, database, logger = true, sweeper = true, webhookWorker = true, checkResponses = false }: AppOptions) {
+export async function buildApp({ config, database, logger = true, sweeper = true, checkResponses = false }: AppOptions) {
   const db = database.db;
   const app = Fastify({
     ...(logger ? loggerOptions(config) : { logger: false }),
@@ -112,7 +110,7 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     const stop = startSweeper(database, config.sweepIntervalMs, (error) => app.log.error({ err: error }, "sweep failed"));
     app.addHook("onClose", stop);
   }
-  if (webhookWorker) {
+  if (config.webhooks.deliver) {
     const worker = startWebhookWorker(db, config, secretBox(config), (error) => app.log.error({ err: error }, "webhook delivery failed"));
     app.addHook("onClose", () => worker.stop());
   }
