@@ -138,13 +138,13 @@ export function SeatAdvice({ product }: { product: string }) {
               </tbody>
             </table>
           )}
-          <p className="seat-advice-confidence">
+          {advice.recorded.requests > 0 && <p className="seat-advice-confidence">
             <span className={`badge ${advice.confidence.level === "high" ? "badge-success" : "badge-warning"}`}>{x.confidence[advice.confidence.level]}</span>{" "}
             <span className="muted">{advice.confidence.statement}</span>{" "}
             <button type="button" className="button button-link" onClick={() => void downloadCsv(product, days).catch((e) => setError(errorText(e)))}>
               {x.csv}
             </button>
-          </p>
+          </p>}
         </>
       )}
     </section>
