@@ -35,10 +35,11 @@ eachBackend("leases and seat lifecycle", ({ t }) => {
     const p = await pool(t(), 1, 1, { pendingTimeoutSeconds: 5, leaseTtlSeconds: 60 });
     const [named, shared] = [await p.agent("named"), await p.agent()];
     const n = await p.start(named);
+    // The timeout counts from the pending session's answer: the clock starts before it is asked for.
+    const started = Date.now();
     const pending = await p.start(shared);
     const connected = await p.start(shared);
     await t().call("POST", `/api/v1/me/sessions/${connected.body.id}/connect`, { token: shared.token, body: { mode: "attended", platform: "windows" } });
-    const started = Date.now();
     await until("the pending session to time out", async () => {
       const list = await t().call("GET", "/api/v1/shared-sessions", { token: p.account.admin.token });
       return list.body.items[0].sessions.length === 1;
