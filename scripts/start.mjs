@@ -29,8 +29,12 @@ function build(what, tool, args) {
   execFileSync(process.execPath, [path.join(root, "node_modules", tool), ...args], { cwd: root, stdio: "inherit" });
 }
 
-// tsc rewrites every output file, so one of them dates the whole server build.
-if (stale(path.join(root, "dist/src/cli/seatkeeper.js"), ["src", "tsconfig.json", "tsconfig.build.json"])) {
+// tsc rewrites every output file, so one of them dates the whole build. The server's CLI
+// uses the client package (seatkeeper agent): the client is built first.
+if (stale(path.join(root, "packages/client/dist/index.js"), ["packages/client/src", "packages/client/tsconfig.json"])) {
+  build("the client package", "typescript/bin/tsc", ["-p", "packages/client/tsconfig.build.json"]);
+}
+if (stale(path.join(root, "dist/src/cli/seatkeeper.js"), ["src", "tsconfig.json", "tsconfig.build.json", "packages/client/src"])) {
   build("the server", "typescript/bin/tsc", ["-p", "tsconfig.build.json"]);
 }
 if (stale(path.join(root, "web/dist/index.html"), ["web/src", "web/index.html", "web/vite.config.ts", "web/tsconfig.json"])) {

@@ -1,7 +1,7 @@
 // `npm test`: type-check, prepare the database templates, then every test file on every
 // back end (PGlite always; PostgreSQL when TEST_DATABASE_URL is set).
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +11,7 @@ const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, stdio:
 
 function testFiles(dir) {
   const out = [];
+  if (!existsSync(path.join(root, dir))) return out;
   for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
     const rel = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...testFiles(rel));
@@ -31,7 +32,8 @@ if (!process.env.TEST_DATABASE_URL) {
 console.log("Preparing database templates…");
 run(process.execPath, ["--import", "tsx", "test/support/prepare.ts"]);
 
-const files = only.length > 0 ? only : [...testFiles("src"), ...testFiles("test"), ...testFiles("bench")].sort();
+const packages = readdirSync(path.join(root, "packages")).map((name) => path.join("packages", name, "test"));
+const files = only.length > 0 ? only : [...testFiles("src"), ...testFiles("test"), ...testFiles("bench"), ...packages.flatMap(testFiles)].sort();
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", ...files],

@@ -7,6 +7,9 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 1000;
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 export const DEFAULT_WEBHOOK_RETRY_BASE_MS = 30_000;
 export const DEFAULT_WEBHOOK_POLL_MS = 1000;
+export const DEFAULT_LEASE_KEY_ROTATION_DAYS = 30;
+/** Below this a lease key secret is too easy to guess (`openssl rand -base64 32` gives 44). */
+export const MIN_LEASE_KEY_SECRET_LENGTH = 32;
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 /** `pretty`: one readable line per entry, for a person at a terminal; `json`: one JSON object per line, for log pipelines. */
@@ -32,6 +35,13 @@ export interface Config {
    * meta.location. Never taken from a request's Host header, which the client controls.
    */
   readonly publicUrl: string;
+  /**
+   * The secret that encrypts the lease signing keys in the database; undefined: a key file
+   * made in the data directory on first start (one machine only).
+   */
+  readonly leaseKeySecret: string | undefined;
+  /** How often a new lease signing key is made; the previous one stays published until the next. */
+  readonly leaseKeyRotationDays: number;
   readonly webhooks: WebhookConfig;
 }
 
@@ -123,6 +133,10 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
   if (!LOG_FORMATS.includes(logFormat)) {
     throw new ConfigError("LOG_FORMAT", `must be one of ${LOG_FORMATS.join(", ")}, got "${logFormat}"`);
   }
+  const leaseKeySecret = env.SEATKEEPER_LEASE_KEY_SECRET || undefined;
+  if (leaseKeySecret !== undefined && leaseKeySecret.length < MIN_LEASE_KEY_SECRET_LENGTH) {
+    throw new ConfigError("SEATKEEPER_LEASE_KEY_SECRET", `must be at least ${MIN_LEASE_KEY_SECRET_LENGTH} characters long (e.g. openssl rand -base64 32)`);
+  }
   const host = env.HOST || DEFAULT_HOST;
   const port = integer(env, "PORT", DEFAULT_PORT, 0, 65535);
   return Object.freeze({
@@ -146,5 +160,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
       retryBaseMs: integer(env, "SEATKEEPER_WEBHOOK_RETRY_BASE_MS", DEFAULT_WEBHOOK_RETRY_BASE_MS, 10, 3_600_000),
       pollMs: integer(env, "SEATKEEPER_WEBHOOK_POLL_MS", DEFAULT_WEBHOOK_POLL_MS, 10, 60_000),
     }),
+    leaseKeySecret,
+    leaseKeyRotationDays: integer(env, "SEATKEEPER_LEASE_KEY_ROTATION_DAYS", DEFAULT_LEASE_KEY_ROTATION_DAYS, 1, 3650),
   });
 }

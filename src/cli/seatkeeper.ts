@@ -1,4 +1,4 @@
-// The `seatkeeper` command: serve, migrate, operator-token, demo, import.
+// The `seatkeeper` command: serve, migrate, operator-token, demo, import, agent.
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { ConfigError, loadConfig, type Config } from "../config.js";
@@ -7,6 +7,7 @@ import { createOperatorToken } from "../services/auth.service.js";
 import { isDatabaseEmpty, seedDemo } from "../services/demo.service.js";
 import { serve } from "./serve.js";
 import { runImport } from "./import.js";
+import { runAgent, type AgentOptions } from "./agent.js";
 
 function config(): Config {
   return loadConfig();
@@ -92,6 +93,27 @@ program
       await migrateToLatest(db);
       process.exitCode = await runImport(db, text, options.account, options.dryRun ?? false);
     });
+  });
+
+program
+  .command("agent")
+  .description("play the agent app in a terminal: sign in, wait for a seat, show the support key, connect, end")
+  .requiredOption("--email <email>", "the agent's sign-in email")
+  .requiredOption("--product <slug>", "the product to start a support session of")
+  .option("--url <url>", "the Seatkeeper server", "http://127.0.0.1:3000")
+  .option("--password <password>", "the password (else it is asked, without echo)")
+  .option("--app <app>", "desktop or mobile", "desktop")
+  .option("--lang <lang>", "the language of messages: en or fr")
+  .option("--wait <seconds>", "how long to wait for a seat", "600")
+  .option("--mode <mode>", "attended or unattended, when the customer connects", "attended")
+  .option("--platform <platform>", "windows, mac, ios or android, when the customer connects", "windows")
+  .action(async (options: Omit<AgentOptions, "wait"> & { wait: string }) => {
+    const wait = Number(options.wait);
+    if (!Number.isInteger(wait) || wait < 1) throw new Error(`--wait must be a whole number of seconds, got "${options.wait}"`);
+    if (!["desktop", "mobile"].includes(options.app)) throw new Error(`--app must be desktop or mobile, got "${options.app}"`);
+    process.exitCode = await runAgent({ ...options, wait });
+    // Heartbeat timers and the event stream are stopped; whatever else is open does not keep the agent.
+    process.exit();
   });
 
 program.parseAsync().catch((error: unknown) => {

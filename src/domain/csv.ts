@@ -1,5 +1,9 @@
 // RFC 4180 CSV, read strictly enough to say where a file goes wrong: UTF-8 with an
 // optional BOM, CRLF or LF line ends, fields quoted with "…" and "" for a quote inside.
+// The delimiter is a comma, or a semicolon (what Excel saves where the comma is the
+// decimal separator, as in French).
+
+export type CsvDelimiter = "," | ";";
 
 export interface CsvRecord {
   /** 1-based line of the file where the record starts (a quoted field may span lines). */
@@ -9,7 +13,7 @@ export interface CsvRecord {
 
 export type CsvResult = { ok: true; records: CsvRecord[] } | { ok: false; line: number; key: "csvUnclosedQuote" | "csvStrayQuote" };
 
-export function parseCsv(text: string): CsvResult {
+export function parseCsv(text: string, delimiter: CsvDelimiter = ","): CsvResult {
   const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const n = input.length;
   const records: CsvRecord[] = [];
@@ -50,8 +54,8 @@ export function parseCsv(text: string): CsvResult {
           i++;
         }
       }
-      if (i < n && input[i] !== "," && input[i] !== "\n" && input[i] !== "\r") return { ok: false, line, key: "csvStrayQuote" };
-    } else if (c === ",") {
+      if (i < n && input[i] !== delimiter && input[i] !== "\n" && input[i] !== "\r") return { ok: false, line, key: "csvStrayQuote" };
+    } else if (c === delimiter) {
       fields.push(field);
       field = "";
       started = true;
@@ -69,4 +73,21 @@ export function parseCsv(text: string): CsvResult {
   }
   endRecord();
   return { ok: true, records };
+}
+
+/**
+ * The delimiter of a file, read from its first line: a semicolon when that line has
+ * semicolons and no comma outside quotes, else a comma.
+ */
+export function detectDelimiter(text: string): CsvDelimiter {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === "\n" || c === "\r")) break;
+    else if (!quoted && c === ",") commas++;
+    else if (!quoted && c === ";") semicolons++;
+  }
+  return semicolons > 0 && commas === 0 ? ";" : ",";
 }

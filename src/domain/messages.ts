@@ -92,7 +92,10 @@ const details: Record<Language, Record<ErrorCode, Text>> = {
     NOT_FOUND: (p) => `No such ${p.what ?? "resource"}.`,
     EMAIL_TAKEN: (p) => `The email ${p.email} is already in use.`,
     PRODUCT_EXISTS: (p) => `A product with the slug ${p.slug} already exists.`,
-    NO_NAMED_SEAT_AVAILABLE: (p) => `All ${p.total} named seats of ${p.product} are assigned. Add licenses or revoke a named seat first.`,
+    NO_NAMED_SEAT_AVAILABLE: (p) =>
+      p.wanted !== undefined
+        ? `${p.wanted} users need a named seat of ${p.product} and ${p.left} of ${p.total} are left: nothing was changed. Add licenses or choose fewer users.`
+        : `All ${p.total} named seats of ${p.product} are assigned. Add licenses or revoke a named seat first.`,
     NAMED_SEATS_IN_USE: (p) => `${p.assigned} named seats of ${p.product} are assigned; revoke some before lowering the total to ${p.requested}.`,
     NO_SUBSCRIPTION: (p) => `The account has no subscription for ${p.product}.`,
     LAST_ADMIN: "The account must keep at least one active admin.",
@@ -127,7 +130,10 @@ const details: Record<Language, Record<ErrorCode, Text>> = {
     NOT_FOUND: (p) => `Ressource introuvable (${p.what ?? "ressource"}).`,
     EMAIL_TAKEN: (p) => `L'adresse ${p.email} est déjà utilisée.`,
     PRODUCT_EXISTS: (p) => `Un produit avec l'identifiant ${p.slug} existe déjà.`,
-    NO_NAMED_SEAT_AVAILABLE: (p) => `Les ${p.total} postes nominatifs de ${p.product} sont tous attribués. Ajoutez des licences ou retirez d'abord un poste nominatif.`,
+    NO_NAMED_SEAT_AVAILABLE: (p) =>
+      p.wanted !== undefined
+        ? `${p.wanted} utilisateurs ont besoin d'un poste nominatif de ${p.product} et il en reste ${p.left} sur ${p.total} : rien n'a été changé. Ajoutez des licences ou choisissez moins d'utilisateurs.`
+        : `Les ${p.total} postes nominatifs de ${p.product} sont tous attribués. Ajoutez des licences ou retirez d'abord un poste nominatif.`,
     NAMED_SEATS_IN_USE: (p) => `${p.assigned} postes nominatifs de ${p.product} sont attribués ; retirez-en avant de ramener le total à ${p.requested}.`,
     NO_SUBSCRIPTION: (p) => `Le compte n'a pas d'abonnement à ${p.product}.`,
     LAST_ADMIN: "Le compte doit garder au moins un administrateur actif.",
@@ -180,12 +186,13 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     unstorableText: (p) => `contains a character that cannot be stored (a NUL or an unpaired UTF-16 surrogate)${p.line ? ` on line ${p.line}` : ""}`,
     empty: "is empty",
     invalid: "is invalid",
-    seatFilter: "must look like <product>:named or <product>:concurrent",
+    seatFilter: "must look like <product>:named or <product>:concurrent, or be none",
     billingContactAdminOnly: "only admins can be billing contacts",
     cursor: "is not a cursor this server issued",
     fromBeforeTo: "must be before to",
     tooManyPoints: (p) => `gives ${p.points} points; at most ${p.max} are allowed`,
     idempotencyKeyLength: (p) => `must be 1 to ${p.max} characters long`,
+    lastEventId: "must be the id of an event this stream sent (digits)",
     csvUnclosedQuote: (p) => `has a quoted field opened on line ${p.line} that is never closed`,
     csvStrayQuote: (p) => `has a misplaced quote on line ${p.line}: quote whole fields, and double a quote inside one ("")`,
     webhookUrl: "must be an absolute URL such as https://hooks.example.com/seatkeeper",
@@ -234,12 +241,13 @@ const fieldMessages: Record<Language, Record<string, Text>> = {
     unstorableText: (p) => `contient un caractère impossible à enregistrer (un NUL ou un substitut UTF-16 isolé)${p.line ? ` à la ligne ${p.line}` : ""}`,
     empty: "est vide",
     invalid: "est invalide",
-    seatFilter: "doit être de la forme <produit>:named ou <produit>:concurrent",
+    seatFilter: "doit être de la forme <produit>:named ou <produit>:concurrent, ou none",
     billingContactAdminOnly: "seuls les administrateurs peuvent être contacts de facturation",
     cursor: "n'est pas un curseur émis par ce serveur",
     fromBeforeTo: "doit précéder to",
     tooManyPoints: (p) => `donne ${p.points} points ; ${p.max} au plus sont permis`,
     idempotencyKeyLength: (p) => `doit compter de 1 à ${p.max} caractères`,
+    lastEventId: "doit être l'identifiant d'un événement envoyé par ce flux (des chiffres)",
     csvUnclosedQuote: (p) => `contient un champ entre guillemets ouvert ligne ${p.line} et jamais fermé`,
     csvStrayQuote: (p) => `contient un guillemet mal placé ligne ${p.line} : entourez le champ entier de guillemets et doublez ceux qu'il contient ("")`,
     webhookUrl: "doit être une URL absolue, par exemple https://hooks.example.com/seatkeeper",

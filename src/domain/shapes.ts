@@ -127,7 +127,13 @@ export const SupportSession = Type.Object({
   product: Type.String(),
   state: StringEnum(["pending", "active", "ended"]),
   supportKey: Type.String({ description: "nine digits the customer types in" }),
-  seat: Type.Object({ type: SeatType, leaseExpiresAt: Nullable(Timestamp) }),
+  seat: Type.Object({
+    type: SeatType,
+    leaseExpiresAt: Nullable(Timestamp),
+    leaseToken: Type.Optional(Type.String({
+      description: "while the session holds its seat: a JWT signed with Ed25519 that an app verifies offline against /.well-known/jwks.json (claims iss, sub, acct, product, seat, iat, exp); a concurrent seat's expires with its lease, a named seat's after the account's leaseTtlSeconds",
+    })),
+  }),
   mode: Type.Optional(SessionMode),
   platform: Type.Optional(Platform),
   createdAt: Timestamp,
@@ -150,7 +156,16 @@ export const MySeats = Type.Object({ items: Type.Array(MySeat) });
 export type MySeats = Static<typeof MySeats>;
 
 export const Heartbeat = Type.Object({
-  leases: Type.Array(Type.Object({ product: Type.String(), expiresAt: Timestamp })),
+  leases: Type.Array(Type.Object({
+    product: Type.String(),
+    expiresAt: Timestamp,
+    token: Type.String({ description: "the renewed lease, signed (see seat.leaseToken)" }),
+  })),
+  namedSeats: Type.Array(Type.Object({
+    product: Type.String(),
+    expiresAt: Timestamp,
+    token: Type.String({ description: "a named seat's lease token, renewed for leaseTtlSeconds" }),
+  }), { description: "the named seats the agent works on (an open support session): their lease tokens, renewed" }),
   ended: Type.Array(
     Type.Object({
       product: Type.String(),
@@ -235,12 +250,29 @@ export const Group = Type.Object({
 });
 export type Group = Static<typeof Group>;
 
+/** One user's changes in a CSV import, as a dry run with details=true shows them. */
+export const ImportChange = Type.Object({
+  row: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  kind: StringEnum(["create", "update"]),
+  changed: Type.Array(Type.String(), { description: "what changes about the user itself: name, role, privileges, billingContact, password" }),
+  role: Type.Optional(Type.Object({ from: Nullable(Type.String()), to: Type.String() })),
+  granted: Type.Array(Type.Object({ product: Type.String(), type: SeatType, previous: Nullable(SeatType), openSessions: Type.Integer() })),
+  revoked: Type.Array(Type.Object({ product: Type.String(), type: SeatType, openSessions: Type.Integer({ description: "open support sessions the revocation ends" }) })),
+});
+export type ImportChange = Static<typeof ImportChange>;
+
 export const ImportResult = Type.Object({
   dryRun: Type.Boolean(),
   created: Type.Integer(),
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   errors: Type.Array(Type.Object({ row: Type.Integer({ description: "line of the file where the row starts; the header is line 1" }), field: Type.String(), message: Type.String() })),
+  seatsGranted: Type.Optional(Type.Integer({ description: "extension, with details=true: seats granted or switched to the other type" })),
+  seatsRevoked: Type.Optional(Type.Integer({ description: "extension, with details=true: seats revoked (replace mode only)" })),
+  sessionsEnded: Type.Optional(Type.Integer({ description: "extension, with details=true: open support sessions the revocations end" })),
+  changes: Type.Optional(Type.Array(ImportChange, { description: "extension, with details=true: every user the import changes, in file order" })),
 });
 export type ImportResult = Static<typeof ImportResult>;
 /** A line of the streamed import (Accept: application/x-ndjson) before its result. */
@@ -353,3 +385,34 @@ export const ReclaimResult = Type.Object({
   skipped: Type.Array(SeatRef, { description: "not dormant (or not a named seat) any more" }),
 });
 export type ReclaimResult = Static<typeof ReclaimResult>;
+/** GET /users/count: how many users match the users list's filters. */
+export const UserCount = Type.Object({ total: Type.Integer() });
+export type UserCount = Static<typeof UserCount>;
+
+/** One seat for many users at once (PUT /users/seats/{product}, POST …/revoke). */
+export const BulkSeatResult = Type.Object({
+  matched: Type.Integer({ description: "users the request named or its filter matched" }),
+  changed: Type.Integer(),
+  unchanged: Type.Integer({ description: "already held that seat (or, revoking, none)" }),
+  skipped: Type.Array(Type.Object({ user: Type.Object({ id: Type.String(), name: Type.String() }), code: Type.String(), message: Type.String() }), {
+    description: "users left as they were, and why (an inactive user gets no named seat)",
+  }),
+});
+export type BulkSeatResult = Static<typeof BulkSeatResult>;
+
+/** GET /users/{id}/activity: a user's last sign-in, last seat use, and the seats its open support sessions hold now. */
+export const UserActivity = Type.Object({
+  lastSignInAt: Nullable(Timestamp),
+  lastSeatUse: Nullable(Type.Object({ at: Timestamp, product: Type.String() }, { description: "the newest support session the user started" })),
+  holding: Type.Array(
+    Type.Object({
+      product: Type.String(),
+      seatType: SeatType,
+      sharedSessionId: Nullable(Type.String({ description: "the shared session, for a concurrent seat: end it with POST /shared-sessions/end" })),
+      state: StringEnum(["pending", "active"]),
+      since: Timestamp,
+      sessions: Type.Integer({ description: "open support sessions of that product" }),
+    }),
+  ),
+});
+export type UserActivity = Static<typeof UserActivity>;

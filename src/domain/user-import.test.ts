@@ -8,7 +8,7 @@ function state(existing: Record<string, Partial<ExistingUser>> = {}, named = { t
     existing: new Map(
       Object.entries(existing).map(([email, u], i) => [
         email,
-        { id: `usr_${i}`, name: "Same", role: "agent", privileges: [], billingContact: false, active: true, seats: new Map(), groupSeats: new Set(), ...u },
+        { id: `usr_${i}`, name: "Same", role: "agent", privileges: [], billingContact: false, active: true, seats: new Map(), groupSeats: new Set(), openSessions: new Map(), ...u },
       ]),
     ),
     takenElsewhere: new Set(),
@@ -42,4 +42,25 @@ test("demoting the only admin is refused unless the same import makes another", 
   assert.deepEqual(planImport(readImportFile(demote), state(admin)).errors.map((e) => e.key), ["importLastAdmin"]);
   const handOver = planImport(readImportFile(`${demote}\nnext@x.test,Next,admin`), state(admin));
   assert.deepEqual(handOver.errors, []);
+});
+
+test("in add mode nothing is revoked: unlisted seats stay, a listed seat of the other type is switched", () => {
+  const holder = { seats: new Map<string, "named" | "concurrent">([["prod_desk", "named"]]), openSessions: new Map([["prod_desk", 2]]) };
+  const file = readImportFile("email,name,seats\nholder@x.test,Same,");
+  assert.deepEqual(planImport(file, state({ "holder@x.test": holder }), "add").revokes, []);
+  const replaced = planImport(file, state({ "holder@x.test": holder }));
+  assert.deepEqual(replaced.revokes.map((r) => [r.product, r.type, r.openSessions]), [["desk", "named", 2]]);
+  const switched = planImport(readImportFile("email,name,seats\nholder@x.test,Same,desk:concurrent"), state({ "holder@x.test": holder }), "add");
+  assert.deepEqual(switched.grants.map((g) => [g.type, g.previous, g.openSessions]), [["concurrent", "named", 2]]);
+});
+
+test("a ;-separated file (French Excel) reads like a comma-separated one, its seats cell split on ; or ,", () => {
+  const file = readImportFile('\uFEFFemail;name;seats\r\nléa@x.test;"Fontaine, Léa";"desk:concurrent"\r\nb@x.test;Bé;desk:named\r\n');
+  assert.equal(file.delimiter, ";");
+  assert.deepEqual(file.errors.map((e) => e.key), ["format"]);
+  const ok = readImportFile('email;name;seats\na@x.test;"Fontaine, Léa";"desk:concurrent,other:named"');
+  assert.deepEqual(ok.errors, []);
+  assert.equal(ok.rows[0].name, "Fontaine, Léa");
+  assert.deepEqual([...ok.rows[0].seats!], [["desk", "concurrent"], ["other", "named"]]);
+  assert.equal(readImportFile("email,name\na@x.test,Dupont; Jeanne").delimiter, ",");
 });

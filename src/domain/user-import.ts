@@ -3,7 +3,7 @@
 // elsewhere, subscriptions, named seats left, admin and billing-contact guards). The
 // service loads that state, asks here, and writes the plan only when it has no error.
 import { checkUserChange, ROLES, type AccountGuards, type Actor, type Role } from "./access.js";
-import { parseCsv } from "./csv.js";
+import { detectDelimiter, parseCsv, type CsvDelimiter } from "./csv.js";
 import { validationFailed, type MessageParams } from "./errors.js";
 import { SEAT_TYPES, type SeatType } from "./seat-rules.js";
 
@@ -30,7 +30,7 @@ export interface ImportRow {
   name: string;
   /** null: the column is absent or the cell empty (new users become agents, existing ones keep theirs). */
   role: Role | null;
-  /** null: no seats column, seats stay as they are; otherwise the complete set, by product slug. */
+  /** null: no seats column, seats stay as they are; otherwise the seats listed, by product slug. */
   seats: Map<string, SeatType> | null;
   /** null: keep the current password (a new user gets none and cannot sign in until one is set). */
   password: string | null;
@@ -50,14 +50,24 @@ export interface ImportFile {
   hasSeatsColumn: boolean;
   /** Some row lists seats: the importer needs "manage seats". */
   listsSeats: boolean;
+  delimiter: CsvDelimiter;
 }
+
+/**
+ * What the seats column means: `replace`, each row lists the user's complete set (unlisted
+ * seats are revoked; the default); `add`, the listed seats are granted (or switched to the
+ * listed type) and nothing is revoked.
+ */
+export type SeatsMode = "replace" | "add";
+export const SEATS_MODES: readonly SeatsMode[] = ["replace", "add"];
 
 /**
  * Reads the file and checks each row on its own. A file that cannot be read as an import
  * (bad CSV, bad header, no data rows) is a 400 for the whole request.
  */
 export function readImportFile(text: string): ImportFile {
-  const csv = parseCsv(text);
+  const delimiter = detectDelimiter(text);
+  const csv = parseCsv(text, delimiter);
   if (!csv.ok) throw validationFailed("body", csv.key, { line: csv.line });
   if (csv.records.length === 0) throw validationFailed("body", "csvEmpty");
   const [header, ...data] = csv.records;
@@ -116,7 +126,8 @@ export function readImportFile(text: string): ImportFile {
     let seats: Map<string, SeatType> | null = null;
     if (seatsCell !== undefined) {
       seats = new Map();
-      const parts = seatsCell.split(";").map((p) => p.trim()).filter(Boolean);
+      // Seats are separated by ";"; in a ";"-separated file (a quoted cell) "," works too.
+      const parts = seatsCell.split(delimiter === ";" ? /[;,]/ : ";").map((p) => p.trim()).filter(Boolean);
       if (parts.length > 0) listsSeats = true;
       if (parts.length > MAX_SEATS_PER_ROW) errors.push({ row, field: "seats", key: "importTooManySeats", params: { count: parts.length, max: MAX_SEATS_PER_ROW } });
       else for (const part of parts) {
@@ -137,7 +148,7 @@ export function readImportFile(text: string): ImportFile {
 
     rows.push({ row, email, emailLower, name, role, seats, password });
   }
-  return { rows, errors, hasSeatsColumn: index.has("seats"), listsSeats };
+  return { rows, errors, hasSeatsColumn: index.has("seats"), listsSeats, delimiter };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -154,6 +165,8 @@ export interface ExistingUser {
   seats: Map<string, SeatType>;
   /** Products whose seat a SCIM group mapping gave: the mapping owns it, an import leaves it be. */
   groupSeats: Set<string>;
+  /** Open support sessions by product id: a revocation ends them. */
+  openSessions: Map<string, number>;
 }
 
 export interface ImportState {
@@ -199,6 +212,8 @@ export interface PlannedSeat {
   type: SeatType;
   /** The type held before, for a grant that changes type; for a revocation, the type revoked. */
   previous: SeatType | null;
+  /** Open support sessions of the user on that product: a revocation ends them, a switch to concurrent may. */
+  openSessions: number;
 }
 
 export interface ImportPlan {
@@ -211,7 +226,7 @@ export interface ImportPlan {
 }
 
 /** Plans every row; the errors say what keeps the import from being written. */
-export function planImport(file: ImportFile, state: ImportState): ImportPlan {
+export function planImport(file: ImportFile, state: ImportState, seatsMode: SeatsMode = "replace"): ImportPlan {
   const errors: RowError[] = [...file.errors];
   // A row with an error of its own is not planned: what it would do is unknown.
   const badRows = new Set(file.errors.map((e) => e.row));
@@ -242,14 +257,18 @@ export function planImport(file: ImportFile, state: ImportState): ImportPlan {
         else if (user?.groupSeats.has(product.id) && current.get(product.id) !== type) {
           errors.push({ row: r.row, field: "seats", key: "importGroupSeat", params: { product: slug } });
         } else if (current.get(product.id) !== type) {
-          grants.push({ row: r.row, emailLower: r.emailLower, productId: product.id, product: slug, type, previous: current.get(product.id) ?? null });
+          const previous = current.get(product.id) ?? null;
+          const openSessions = previous ? user?.openSessions.get(product.id) ?? 0 : 0;
+          grants.push({ row: r.row, emailLower: r.emailLower, productId: product.id, product: slug, type, previous, openSessions });
         }
       }
-      // The seats column is the complete set: a seat it does not list is revoked, unless a
-      // group mapping gave it (the identity provider's groups decide those).
-      for (const [productId, type] of current) {
+      // In replace mode the seats column is the complete set: a seat it does not list is
+      // revoked, unless a group mapping gave it (the identity provider's groups decide those).
+      for (const [productId, type] of seatsMode === "replace" ? current : []) {
         const slug = slugs.get(productId) ?? productId;
-        if (!r.seats.has(slug) && !user?.groupSeats.has(productId)) revokes.push({ row: r.row, emailLower: r.emailLower, productId, product: slug, type, previous: type });
+        if (!r.seats.has(slug) && !user?.groupSeats.has(productId)) {
+          revokes.push({ row: r.row, emailLower: r.emailLower, productId, product: slug, type, previous: type, openSessions: user?.openSessions.get(productId) ?? 0 });
+        }
       }
     }
 

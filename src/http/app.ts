@@ -11,6 +11,7 @@ import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
 import { startWebhookWorker } from "../services/webhook-worker.js";
 import { secretBox } from "../services/webhook-secret.js";
+import { LeaseSigner } from "../services/lease-keys.service.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
 import { installBodyParsers } from "./plugins/body-parsers.js";
@@ -23,6 +24,7 @@ import { findWebDist, installAdminCenter } from "./plugins/admin-center.js";
 import { loggerOptions } from "./plugins/logging.js";
 import { docsContentSecurityPolicy, installSecurityHeaders } from "./plugins/security-headers.js";
 import * as ops from "./routes/ops.js";
+import * as jwks from "./routes/jwks.js";
 import * as products from "./routes/api/v1/products.js";
 import * as accounts from "./routes/api/v1/accounts.js";
 import * as auth from "./routes/api/v1/auth.js";
@@ -115,8 +117,10 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     app.addHook("onClose", () => worker.stop());
   }
 
-  const deps = { db, config, engine };
+  const leases = await LeaseSigner.open(db, config, (error) => app.log.warn({ err: error }, "lease key reload failed"));
+  const deps = { db, config, engine, leases };
   ops.register(app, deps, metrics);
+  jwks.register(app, deps);
   app.get("/openapi.json", { config: { access: { auth: "public" } }, schema: { hide: true } }, async () => app.swagger());
   products.register(app, deps);
   accounts.register(app, deps);

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { Config } from "../config.js";
 import type { Db } from "../store/database.js";
 import type { Engine } from "../services/engine.js";
+import type { LeaseSigner } from "../services/lease-keys.service.js";
 
 /** The Fastify instance routes register on, typed by their TypeBox schemas. */
 export type App = FastifyInstance<
@@ -17,4 +18,6 @@ export interface RouteDeps {
   db: Db;
   config: Config;
   engine: Engine;
+  /** Signs the lease tokens of granted seats. */
+  leases: LeaseSigner;
 }

@@ -70,11 +70,12 @@ export async function updateAccount(db: Db, principal: Principal, input: { name?
   return accountView(account);
 }
 
-export async function listAudit(db: Db, principal: Principal, query: { actor?: string; action?: string; limit: number; cursor?: string }): Promise<Page<AuditEntry>> {
+export async function listAudit(db: Db, principal: Principal, query: { actor?: string; action?: string; target?: string; limit: number; cursor?: string }): Promise<Page<AuditEntry>> {
   const after = decodeCursor(query.cursor, ["timestamp", "id"]);
   const rows = await listAuditRows(db, accountOf(principal), {
     actor: query.actor,
     action: query.action,
+    target: query.target,
     after: after && { at: after[0], id: after[1] },
     limit: query.limit,
   });

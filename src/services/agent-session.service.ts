@@ -17,6 +17,8 @@ import { findSessionProduct, pendingSessionsOf } from "../store/support-session.
 import type { ProductRow, UserRow } from "../store/schema.js";
 import { auditActor, type Principal, type UserPrincipal } from "./context.js";
 import type { Engine } from "./engine.js";
+import type { LeaseSigner } from "./lease-keys.service.js";
+import { leasesWithTokens } from "./lease-token.service.js";
 import { requireProduct } from "./product.service.js";
 import { withSeats } from "./seat-pool.service.js";
 import { Waker } from "./signals.js";
@@ -160,6 +162,7 @@ export function heartbeatBatch(db: Db) {
     const result = await heartbeatMany(db, unique, new Date());
     return agents.map((a) => ({
       leases: result.leases.filter((l) => l.accountId === a.accountId && l.userId === a.userId),
+      named: result.named.filter((n) => n.accountId === a.accountId && n.userId === a.userId),
       // A report goes to one of the agent's heartbeats only: the first in the batch.
       reports: agents.find((b) => b.accountId === a.accountId && b.userId === a.userId) === a
         ? result.reports.filter((r) => r.accountId === a.accountId && r.userId === a.userId)
@@ -168,10 +171,12 @@ export function heartbeatBatch(db: Db) {
   };
 }
 
-export async function heartbeat(engine: Engine, principal: UserPrincipal): Promise<Heartbeat> {
+/** Each renewed lease comes back signed (an app verifies it offline). */
+export async function heartbeat(engine: Engine, principal: UserPrincipal, signer: LeaseSigner): Promise<Heartbeat> {
   const result = await engine.heartbeats.submit({ accountId: principal.accountId, userId: principal.user.id });
   return {
-    leases: result.leases.map((l) => ({ product: l.product, expiresAt: l.expiresAt.toISOString() })),
+    leases: await leasesWithTokens(signer, principal, "concurrent", result.leases.map((l) => ({ product: l.product, expiresAt: l.expiresAt.toISOString() }))),
+    namedSeats: await leasesWithTokens(signer, principal, "named", result.named.map((n) => ({ product: n.product, expiresAt: n.until.toISOString() }))),
     ended: result.reports.map((r) => ({
       product: r.product,
       sessionIds: r.sessionIds,

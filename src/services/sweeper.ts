@@ -4,6 +4,7 @@
 // and each pool is swept in its own transaction that skips a pool someone else holds (the
 // holder settles it anyway: loading a pool ends its expired leases).
 import type { DatabaseHandle } from "../store/database.js";
+import { purgeAgentEvents } from "../store/agent-event.repository.js";
 import { purgeIdempotencyKeys } from "../store/idempotency.repository.js";
 import { purgeLoginFailures } from "../store/login-throttle.repository.js";
 import { poolsWithLapsedPlaces } from "../store/queue.repository.js";
@@ -15,6 +16,8 @@ import { reclaimDormantAutomatically } from "./dormant-seat.service.js";
 /** The advisory lock key of the sweeper's leadership ("seatkeep" in ASCII, folded). */
 export const SWEEPER_LOCK_KEY = 0x5ea7_4ee9;
 const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** An event stream that reconnects (Last-Event-ID) within this time gets what it missed. */
+export const AGENT_EVENT_RETENTION_MS = 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60_000;
 
 export interface SweepResult {
@@ -61,6 +64,7 @@ export function startSweeper(database: DatabaseHandle, intervalMs: number, onErr
       await purgeLoginFailures(database.db, new Date(Date.now() - RETENTION_MS));
       await purgeIdempotencyKeys(database.db, new Date(Date.now() - RETENTION_MS));
       await reclaimDormantAutomatically(database.db);
+      await purgeAgentEvents(database.db, new Date(Date.now() - AGENT_EVENT_RETENTION_MS));
     }
   };
   const timer = setInterval(() => {

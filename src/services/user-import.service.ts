@@ -9,8 +9,8 @@ import { DomainError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { GROUP_SOURCE } from "../domain/group-seat.js";
 import { fieldMessage, type Language } from "../domain/messages.js";
-import type { ImportProgress, ImportResult } from "../domain/shapes.js";
-import { planImport, readImportFile, type ExistingUser, type ImportFile, type ImportPlan, type ImportState, type RowError } from "../domain/user-import.js";
+import type { ImportChange, ImportProgress, ImportResult } from "../domain/shapes.js";
+import { planImport, readImportFile, type ExistingUser, type ImportFile, type ImportPlan, type ImportState, type RowError, type SeatsMode } from "../domain/user-import.js";
 import type { SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
 import { lockAccount } from "../store/account.repository.js";
@@ -19,6 +19,7 @@ import { findProductsBySlugs } from "../store/product.repository.js";
 import { countNamedAssignedByProduct, listAssignments } from "../store/seat.repository.js";
 import { listSubscriptions } from "../store/subscription.repository.js";
 import type { SubscriptionRow } from "../store/schema.js";
+import { countOpenSessions } from "../store/user-activity.repository.js";
 import { revokeSignIns } from "./auth.service.js";
 import { batches, countGuards, findLogins, findUsersByIds, insertUsers, updateUsers, type NewUser } from "../store/user.repository.js";
 import type { Principal } from "./context.js";
@@ -31,6 +32,8 @@ const DEFAULT_HASH_CONCURRENCY = 4;
 export interface ImportOptions {
   dryRun: boolean;
   lang: Language;
+  seats?: SeatsMode;
+  details?: boolean;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -59,6 +62,10 @@ async function loadState(db: Db, principal: Principal, accountId: string, file: 
   const ownIds = logins.filter((l) => l.account_id === accountId).map((l) => l.user_id);
   const users = await findUsersByIds(db, accountId, ownIds, lock);
   const assignments = await listAssignments(db, accountId, ownIds);
+  const openSessionsOf = new Map<string, Map<string, number>>();
+  for (const o of await countOpenSessions(db, accountId, ownIds)) {
+    openSessionsOf.set(o.userId, (openSessionsOf.get(o.userId) ?? new Map<string, number>()).set(o.productId, o.count));
+  }
   const seatsOf = new Map<string, Map<string, SeatType>>();
   const groupSeatsOf = new Map<string, Set<string>>();
   for (const a of assignments) {
@@ -78,7 +85,7 @@ async function loadState(db: Db, principal: Principal, accountId: string, file: 
       users.map((u): [string, ExistingUser] => [
         u.email!.toLowerCase(),
         { id: u.id, name: u.name, role: u.role, privileges: u.privileges, billingContact: u.billing_contact, active: u.active,
-          seats: seatsOf.get(u.id) ?? new Map(), groupSeats: groupSeatsOf.get(u.id) ?? new Set() },
+          seats: seatsOf.get(u.id) ?? new Map(), groupSeats: groupSeatsOf.get(u.id) ?? new Set(), openSessions: openSessionsOf.get(u.id) ?? new Map() },
       ]),
     ),
     takenElsewhere: new Set(logins.filter((l) => l.account_id !== accountId).map((l) => l.email_lower)),
@@ -88,13 +95,41 @@ async function loadState(db: Db, principal: Principal, accountId: string, file: 
   };
 }
 
-function result(plan: ImportPlan, dryRun: boolean, lang: Language, errors: RowError[] = plan.errors): ImportResult {
+function changesOf(plan: ImportPlan): ImportChange[] {
+  const byRow = new Map<number, ImportChange>();
+  for (const c of plan.creates) {
+    byRow.set(c.row, { row: c.row, email: c.email, name: c.name, kind: "create", changed: [], role: { from: null, to: c.role }, granted: [], revoked: [] });
+  }
+  for (const u of plan.updates) {
+    byRow.set(u.row, {
+      row: u.row,
+      email: u.emailLower,
+      name: u.name,
+      kind: "update",
+      changed: u.changed,
+      ...(u.role !== u.user.role && { role: { from: u.user.role, to: u.role } }),
+      granted: [],
+      revoked: [],
+    });
+  }
+  for (const g of plan.grants) byRow.get(g.row)?.granted.push({ product: g.product, type: g.type, previous: g.previous, openSessions: g.openSessions });
+  for (const v of plan.revokes) byRow.get(v.row)?.revoked.push({ product: v.product, type: v.type, openSessions: v.openSessions });
+  return [...byRow.values()].sort((a, b) => a.row - b.row);
+}
+
+function result(plan: ImportPlan, options: Pick<ImportOptions, "dryRun" | "lang" | "details">, errors: RowError[] = plan.errors): ImportResult {
   return {
-    dryRun,
+    dryRun: options.dryRun,
     created: plan.creates.length,
     updated: plan.updates.length,
     unchanged: plan.unchanged,
-    errors: errors.map((e) => ({ row: e.row, field: e.field, message: fieldMessage(e.key, e.params ?? {}, lang, e.key) })),
+    errors: errors.map((e) => ({ row: e.row, field: e.field, message: fieldMessage(e.key, e.params ?? {}, options.lang, e.key) })),
+    ...(options.details && {
+      seatsGranted: plan.grants.length,
+      seatsRevoked: plan.revokes.length,
+      sessionsEnded: plan.revokes.reduce((n, v) => n + v.openSessions, 0),
+      changes: changesOf(plan),
+    }),
   };
 }
 
@@ -125,14 +160,15 @@ async function hashPasswords(file: ImportFile, onProgress: ImportOptions["onProg
 
 /** Imports a file read by readImport into one account; see docs/import.md for the rules. */
 export async function importUsers(db: Db, principal: Principal, accountId: string, file: ImportFile, options: ImportOptions): Promise<ImportResult> {
-  const { dryRun, lang, onProgress } = options;
+  const { dryRun, onProgress } = options;
+  const mode = options.seats ?? "replace";
   const total = file.rows.length + file.errors.filter((e) => e.field === "row").length;
   onProgress?.({ phase: "validating", done: 0, total });
-  const draft = planImport(file, await loadState(db, principal, accountId, file, await listSubscriptions(db, accountId), false));
+  const draft = planImport(file, await loadState(db, principal, accountId, file, await listSubscriptions(db, accountId), false), mode);
   onProgress?.({ phase: "validating", done: total, total });
-  if (draft.errors.length > 0) return result(draft, dryRun, lang);
+  if (draft.errors.length > 0) return result(draft, options);
   if (draft.grants.length + draft.revokes.length > 0 && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
-  if (dryRun) return result(draft, dryRun, lang);
+  if (dryRun) return result(draft, options);
 
   const hashes = await hashPasswords(file, onProgress);
   try {
@@ -142,15 +178,15 @@ export async function importUsers(db: Db, principal: Principal, accountId: strin
       const productIds = (await listSubscriptions(tx, accountId)).map((s) => s.product_id);
       return withSeats(tx, accountId, principal, productIds, async (seats) => {
         const locked = productIds.map((id) => seats.subscription(id)).filter((s): s is SubscriptionRow => s !== undefined);
-        const plan = planImport(file, await loadState(tx, principal, accountId, file, locked, true));
-        if (plan.errors.length > 0) return result(plan, dryRun, lang);
+        const plan = planImport(file, await loadState(tx, principal, accountId, file, locked, true), mode);
+        if (plan.errors.length > 0) return result(plan, options);
         if (plan.grants.length + plan.revokes.length > 0 && !managesSeats(principal)) throw new DomainError("FORBIDDEN", { reason: "import_seats" });
         await writePlan(tx, seats, accountId, plan, hashes, onProgress);
-        return result(plan, dryRun, lang);
+        return result(plan, options);
       });
     });
   } catch (error) {
-    if (error instanceof EmailsTakenMeanwhile) return result({ ...emptyPlan(), errors: error.errors }, dryRun, lang);
+    if (error instanceof EmailsTakenMeanwhile) return result({ ...emptyPlan(), errors: error.errors }, options);
     throw error;
   }
 }

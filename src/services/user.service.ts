@@ -9,17 +9,18 @@ import { decodeCursor, toPage } from "../store/pagination.js";
 import { findSeatActivity, listAssignments } from "../store/seat.repository.js";
 import { seatProductsOfUser } from "../store/scim-group.repository.js";
 import {
-  countGuards, deleteUser as deleteUserRow, findUser, insertUser, listUsers as listUserRows, lockUser, updateUser as updateUserRow,
-  type UserChange,
+  countGuards, countUsers, deleteUser as deleteUserRow, findUser, insertUser, listUsers as listUserRows, lockUser, updateUser as updateUserRow,
+  type UserChange, type UserMatch, type UserSortKey,
 } from "../store/user.repository.js";
 import type { UserRow } from "../store/schema.js";
+import { lastSignIn, lastSupportSession, openSupportSessionsOfUser } from "../store/user-activity.repository.js";
 import { auditActor, type Principal } from "./context.js";
 import { hashPassword } from "./crypto.js";
 import { requireProduct } from "./product.service.js";
 import { userView } from "./views.js";
 import { withSeats, type SeatChange } from "./seat-pool.service.js";
 import { revokeSignIns } from "./auth.service.js";
-import type { Page, User } from "../domain/shapes.js";
+import type { Page, User, UserActivity, UserCount } from "../domain/shapes.js";
 
 export function accountOf(principal: Principal): string {
   if (principal.kind === "operator") throw new DomainError("FORBIDDEN");
@@ -42,35 +43,57 @@ export async function requireUser(db: Db, accountId: string, id: string): Promis
   return user;
 }
 
-export interface ListUsersQuery {
+export interface UserMatchQuery {
+  /** `<product>:named`, `<product>:concurrent`, or `none` for users without any seat. */
   seat?: string;
   q?: string;
   role?: Role;
   active?: boolean;
+}
+
+export interface ListUsersQuery extends UserMatchQuery {
+  /** `name` (the default), `email`, or either with a leading `-` for descending. */
+  sort?: string;
   limit: number;
   cursor?: string;
 }
 
+export const USER_SORTS = ["name", "-name", "email", "-email"] as const;
+
+/** The query's filters as the store reads them: an unknown product is a 404, a malformed seat a 400. */
+export async function userMatch(db: Db, query: UserMatchQuery): Promise<UserMatch> {
+  const match: UserMatch = { q: query.q, role: query.role, active: query.active };
+  if (query.seat === "none") match.noSeat = true;
+  else if (query.seat !== undefined) {
+    const parsed = /^([a-z0-9][a-z0-9-]*):(named|concurrent)$/.exec(query.seat);
+    if (!parsed) throw validationFailed("seat", "seatFilter");
+    match.seat = { productId: (await requireProduct(db, parsed[1])).id, type: parsed[2] as SeatType };
+  }
+  return match;
+}
+
 export async function listUsers(db: Db, principal: Principal, query: ListUsersQuery): Promise<Page<User>> {
   const accountId = accountOf(principal);
-  let seat: { productId: string; type: SeatType } | undefined;
-  if (query.seat !== undefined) {
-    const match = /^([a-z0-9][a-z0-9-]*):(named|concurrent)$/.exec(query.seat);
-    if (!match) throw validationFailed("seat", "seatFilter");
-    seat = { productId: (await requireProduct(db, match[1])).id, type: match[2] as SeatType };
-  }
-  const after = decodeCursor(query.cursor, ["text", "id"]);
+  const match = await userMatch(db, query);
+  const sortName = query.sort ?? "name";
+  const sort = { key: sortName.replace(/^-/, "") as UserSortKey, descending: sortName.startsWith("-") };
+  // The cursor names its sort: a page of another order cannot continue it.
+  const after = decodeCursor(query.cursor, ["text", "text", "id"]);
+  if (after && after[0] !== sortName) throw validationFailed("cursor", "cursor");
   const rows = await listUserRows(db, accountId, {
-    seat,
-    q: query.q,
-    role: query.role,
-    active: query.active,
-    after: after && { name: String(after[0]), id: String(after[1]) },
+    ...match,
+    sort,
+    after: after && { value: after[1], id: after[2] },
     limit: query.limit,
   });
-  const page = toPage(rows, query.limit, (u) => [u.name, u.id], (u) => u);
+  const page = toPage(rows, query.limit, (u) => [sortName, u.sort_value, u.id], (u) => u);
   const seats = await listAssignments(db, accountId, page.items.map((u) => u.id));
   return { items: page.items.map((u) => userView(u, seats)), nextCursor: page.nextCursor };
+}
+
+/** How many users match, for "312 users, 55 with a Remote Support v5 – Concurrent seat". */
+export async function countMatchingUsers(db: Db, principal: Principal, query: UserMatchQuery): Promise<UserCount> {
+  return { total: await countUsers(db, accountOf(principal), await userMatch(db, query)) };
 }
 
 export async function getUser(db: Db, principal: Principal, id: string): Promise<User> {
@@ -295,4 +318,34 @@ export async function deleteUserIn(tx: Db, principal: Principal, accountId: stri
 export async function deleteUser(db: Db, principal: Principal, id: string): Promise<void> {
   const accountId = accountOf(principal);
   await db.transaction().execute((tx) => deleteUserIn(tx, principal, accountId, id));
+}
+
+/**
+ * A user's detail beside its seats: last sign-in, last seat use, and what it holds now —
+ * per product, the shared session (concurrent seat) or the named seat its open support
+ * sessions use.
+ */
+export async function getUserActivity(db: Db, principal: Principal, id: string): Promise<UserActivity> {
+  const accountId = accountOf(principal);
+  const user = await requireUser(db, accountId, id);
+  const [signIn, lastUse, open] = await Promise.all([
+    lastSignIn(db, accountId, user.id),
+    lastSupportSession(db, accountId, user.id),
+    openSupportSessionsOfUser(db, accountId, user.id),
+  ]);
+  const holdings = new Map<string, { product: string; seatType: "named" | "concurrent"; sharedSessionId: string | null; state: "pending" | "active"; since: string; sessions: number }>();
+  for (const s of open) {
+    const held = holdings.get(s.product);
+    if (held) {
+      held.sessions++;
+      if (s.state === "active") held.state = "active";
+    } else {
+      holdings.set(s.product, { product: s.product, seatType: s.seatType, sharedSessionId: s.sharedSessionId, state: s.state, since: s.createdAt.toISOString(), sessions: 1 });
+    }
+  }
+  return {
+    lastSignInAt: signIn?.toISOString() ?? null,
+    lastSeatUse: lastUse && { at: lastUse.at.toISOString(), product: lastUse.product },
+    holding: [...holdings.values()],
+  };
 }

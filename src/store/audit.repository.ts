@@ -61,6 +61,8 @@ export function auditInsert(accountId: string, rows: { actor: AuditActor; entry:
 export interface AuditFilter {
   actor?: string;
   action?: string;
+  /** Entries about this user, group, token… (index audit_log_by_target). */
+  target?: string;
   after?: { at: string; id: string };
   limit: number;
 }
@@ -74,6 +76,7 @@ export async function listAudit(db: Db, accountId: string, filter: AuditFilter):
     .orderBy("id", "desc")
     .limit(filter.limit + 1);
   if (filter.actor) query = query.where("actor_id", "=", filter.actor);
+  if (filter.target) query = query.where("target_id", "=", filter.target);
   if (filter.action) {
     // `seat` matches every `seat.*` action; `seat.granted` matches itself.
     const action = filter.action;

@@ -33,7 +33,7 @@ for (const backend of BACKENDS) {
     });
 
     test("every account-owned table is keyed by account_id first", async () => {
-      const global = new Set(["products", "user_logins", "auth_tokens", "login_failures", "accounts"]);
+      const global = new Set(["products", "user_logins", "auth_tokens", "login_failures", "accounts", "lease_signing_keys"]);
       const rows = await sql<{ table_name: string; column_name: string }>`
         SELECT kcu.table_name, kcu.column_name
         FROM information_schema.table_constraints tc

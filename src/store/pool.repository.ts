@@ -402,9 +402,16 @@ function poolParts(f: PoolFlush): { updates: RawBuilder<unknown>[]; inserts: Raw
       VALUES ${values(usage.map((r) => sql`(${accountId}, ${productId}, ${now}::timestamptz, ${r.kind}, ${u.occupied}::int, ${u.total}::int, ${r.wait}::float8, ${r.count}::int)`))}`);
   }
 
+  // Agent events, kept for event streams that reconnect (Last-Event-ID).
+  if (w.events.length > 0) {
+    inserts.push(sql`
+      INSERT INTO agent_events (account_id, user_id, event, created_at)
+      VALUES ${values(w.events.map((e) => sql`(${accountId}, ${e.userId}, ${JSON.stringify(e.event)}::jsonb, clock_timestamp())`))}`);
+  }
+
   const ended = new Set(oldEnded.map((e) => e.userId));
   const clash = w.sharedStarted.some((s) => ended.has(s.userId)) || fresh.some((e) => old.has(e.userId));
-  const rows = updated.length + w.sessionsStarted.length + oldEnded.length + renewed.length + w.sharedStarted.length + gone.length + changedPlaces.length + fresh.length + w.cooldowns.size + usage.length;
+  const rows = updated.length + w.sessionsStarted.length + oldEnded.length + renewed.length + w.sharedStarted.length + gone.length + changedPlaces.length + fresh.length + w.cooldowns.size + usage.length + w.events.length;
   return { updates, inserts, rows, clash };
 }
 

@@ -1,6 +1,7 @@
 // Table types for Kysely. Every account-owned table carries `account_id` and is keyed
 // by it first, so that accounts can be spread over database nodes by that column.
-// Global tables (small, read-mostly): products, user_logins, auth_tokens, login_failures.
+// Global tables (small, read-mostly): products, user_logins, auth_tokens, login_failures,
+// lease_signing_keys.
 import type { ColumnType, Generated, Selectable } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -34,6 +35,8 @@ export interface UserTable {
   /** The SCIM userName once SCIM wrote the user; until then the email is its userName. */
   user_name: Generated<string | null>;
   name: string;
+  /** The name as the users list sorts it: accents stripped, lower-cased (generated). */
+  sort_name: Generated<string>;
   role: "admin" | "manager" | "agent";
   privileges: ColumnType<string[], string[], string[]>;
   billing_contact: boolean;
@@ -201,6 +204,22 @@ export interface AgentPresenceTable {
   seen_until: Timestamp;
 }
 
+export interface LeaseSigningKeyTable {
+  kid: string;
+  public_jwk: Json;
+  private_key_encrypted: string;
+  created_at: Timestamp;
+}
+
+export interface AgentEventTable {
+  account_id: string;
+  user_id: string;
+  /** int8: a string from pg, a number from PGlite. */
+  id: Generated<string | number>;
+  event: Json;
+  created_at: Timestamp;
+}
+
 export interface ScimGroupTable {
   account_id: string;
   id: string;
@@ -306,6 +325,8 @@ export interface Database {
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  lease_signing_keys: LeaseSigningKeyTable;
+  agent_events: AgentEventTable;
 }
 
 export type ProductRow = Selectable<ProductTable>;

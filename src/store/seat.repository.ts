@@ -95,11 +95,17 @@ export async function upsertAssignments(db: Db, accountId: string, grants: Assig
   }
 }
 
-/** Revokes many seats of one account, a batch per statement. */
+/**
+ * Revokes many seats of one account, a batch per statement. The pairs go as two arrays:
+ * PGlite deleted nothing, then failed its commit ("bad buffer ID"), given a few hundred
+ * row values in an IN list.
+ */
 export async function deleteAssignments(db: Db, accountId: string, seats: { userId: string; productId: string }[]): Promise<void> {
   for (const batch of batches(seats)) {
-    const pairs = sql.join(batch.map((s) => sql`(${s.userId}::text, ${s.productId}::text)`));
-    await sql`DELETE FROM seat_assignments WHERE account_id = ${accountId} AND (user_id, product_id) IN (${pairs})`.execute(db);
+    await sql`
+      DELETE FROM seat_assignments AS sa
+      USING unnest(${batch.map((s) => s.userId)}::text[], ${batch.map((s) => s.productId)}::text[]) AS v(user_id, product_id)
+      WHERE sa.account_id = ${accountId} AND sa.user_id = v.user_id AND sa.product_id = v.product_id`.execute(db);
   }
 }
 
@@ -129,4 +135,15 @@ export async function findSeatActivity(db: Db, accountId: string, userIds: strin
     UNION SELECT user_id, product_id FROM shared_sessions WHERE account_id = ${accountId} AND ended_at IS NULL AND user_id = ANY(${userIds}::text[])
     UNION SELECT user_id, product_id FROM queue_entries WHERE account_id = ${accountId} AND user_id = ANY(${userIds}::text[])`.execute(db);
   return new Set(rows.map((r) => `${r.user_id} ${r.product_id}`));
+}
+
+/** Who holds a seat of one product in the account, and its type (index seat_assignments_by_seat). */
+export async function holdersOfProduct(db: Db, accountId: string, productId: string): Promise<Map<string, SeatType>> {
+  const rows = await db
+    .selectFrom("seat_assignments")
+    .select(["user_id", "type"])
+    .where("account_id", "=", accountId)
+    .where("product_id", "=", productId)
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, r.type]));
 }

@@ -68,6 +68,8 @@ export async function poolsWithExpiredLeases(db: Db, now: Date): Promise<{ accou
 
 export interface HeartbeatResult {
   leases: { accountId: string; userId: string; product: string; expiresAt: Date }[];
+  /** Products the agent works on with a named seat (an open support session): their lease tokens are renewed too. */
+  named: { accountId: string; userId: string; product: string; until: Date }[];
   /** Admin endings not yet reported to the agent: reported once, then marked. */
   reports: {
     accountId: string; userId: string; id: string; product: string; endedById: string | null; endedByName: string | null;
@@ -81,9 +83,9 @@ export interface HeartbeatResult {
  * presence is recorded, its live queue places are kept, and admin endings are reported.
  */
 export async function heartbeatMany(db: Db, agents: { accountId: string; userId: string }[], now: Date): Promise<HeartbeatResult> {
-  if (agents.length === 0) return { leases: [], reports: [] };
+  if (agents.length === 0) return { leases: [], named: [], reports: [] };
   const list = sql.join(agents.map((a) => sql`(${a.accountId}::text, ${a.userId}::text)`));
-  const { rows } = await sql<{ leases: { a: string; u: string; p: string; e: string }[]; reports: any[] }>`
+  const { rows } = await sql<{ leases: { a: string; u: string; p: string; e: string }[]; named: { a: string; u: string; p: string; e: string }[]; reports: any[] }>`
     WITH t AS (
       SELECT v.account_id, v.user_id, ${now}::timestamptz + make_interval(secs => a.lease_ttl_seconds) AS until
       FROM (VALUES ${list}) AS v(account_id, user_id) JOIN accounts a ON a.id = v.account_id
@@ -106,6 +108,10 @@ export async function heartbeatMany(db: Db, agents: { accountId: string; userId:
     SELECT
       (SELECT coalesce(json_agg(json_build_object('a', l.account_id, 'u', l.user_id, 'p', p.slug, 'e', l.lease_expires_at) ORDER BY p.slug), '[]'::json)
         FROM leases l JOIN products p ON p.id = l.product_id) AS leases,
+      (SELECT coalesce(json_agg(json_build_object('a', n.account_id, 'u', n.user_id, 'p', p.slug, 'e', n.until) ORDER BY p.slug), '[]'::json)
+        FROM (SELECT DISTINCT s.account_id, s.user_id, s.product_id, t.until FROM t
+              JOIN support_sessions s ON s.account_id = t.account_id AND s.user_id = t.user_id AND s.state <> 'ended' AND s.seat_type = 'named') n
+        JOIN products p ON p.id = n.product_id) AS named,
       (SELECT coalesce(json_agg(json_build_object('a', r.account_id, 'u', r.user_id, 'id', r.id, 'p', p.slug, 'by_id', r.ended_by_id,
           'by_name', r.ended_by_name, 'reason', r.end_reason, 'at', r.ended_at,
           'sessions', (SELECT coalesce(json_agg(x.id ORDER BY x.created_at), '[]'::json) FROM support_sessions x
@@ -114,6 +120,7 @@ export async function heartbeatMany(db: Db, agents: { accountId: string; userId:
   const row = rows[0];
   return {
     leases: row.leases.map((l) => ({ accountId: l.a, userId: l.u, product: l.p, expiresAt: new Date(l.e) })),
+    named: row.named.map((n) => ({ accountId: n.a, userId: n.u, product: n.p, until: new Date(n.e) })),
     reports: row.reports.map((r) => ({
       accountId: r.a, userId: r.u, id: r.id, product: r.p, endedById: r.by_id, endedByName: r.by_name, reason: r.reason, endedAt: new Date(r.at), sessionIds: r.sessions,
     })),

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import { BACKENDS, openTestDatabase, type TestDatabase } from "../../test/support/backends.js";
-import { userListQuery } from "./user.repository.js";
+import { countUsers, userListQuery } from "./user.repository.js";
 
 const USERS = 100_000;
 
@@ -43,12 +43,31 @@ for (const backend of BACKENDS) {
     });
     after(async () => database.close());
 
-    test("the first page and the next page read the name index, never sorting the account", async () => {
-      for (const after of [undefined, { name: "User 050000", id: "usr_x" }]) {
-        const text = await plan(database, userListQuery(database.db, "acct_big", { limit: 50, after }));
-        assert.match(text, /users_by_name/, text);
-        assert.doesNotMatch(text, /Sort/, text);
+    test("the first page and the next page read the index of their sort, both ways, never sorting the account", async () => {
+      const sorts = [
+        { sort: { key: "name" as const, descending: false }, index: /users_by_sort_name/, last: "user 050000" },
+        { sort: { key: "name" as const, descending: true }, index: /users_by_sort_name/, last: "user 050000" },
+        { sort: { key: "email" as const, descending: false }, index: /users_by_sort_email/, last: "user50000@big.test" },
+      ];
+      for (const { sort, index, last } of sorts) {
+        for (const after of [undefined, { value: last, id: "usr_x" }]) {
+          const text = await plan(database, userListQuery(database.db, "acct_big", { limit: 50, sort, after }));
+          assert.match(text, index, text);
+          assert.doesNotMatch(text, /Sort/, text);
+        }
       }
+    });
+
+    test("the no-seat filter finds the users without any seat, and the count agrees", async () => {
+      await sql`
+        INSERT INTO users (account_id, id, email, name, role)
+        VALUES ('acct_big', 'usr_noseat00000000000000000001', 'zoe@big.test', 'Zoé Sans', 'agent'),
+               ('acct_big', 'usr_noseat00000000000000000002', 'elodie@big.test', 'Élodie Sans', 'agent')`.execute(database.db);
+      const rows = await userListQuery(database.db, "acct_big", { limit: 50, noSeat: true }).execute();
+      assert.deepEqual(rows.map((r) => r.name), ["Élodie Sans", "Zoé Sans"]);
+      assert.equal(await countUsers(database.db, "acct_big", { noSeat: true }), 2);
+      assert.equal(await countUsers(database.db, "acct_big", { seat: { productId: "prod_big", type: "named" } }), USERS / 10);
+      await sql`DELETE FROM users WHERE id LIKE 'usr_noseat%'`.execute(database.db);
     });
 
     test("the seat filter reads the seat index", async () => {

@@ -191,12 +191,21 @@ export async function countGuards(db: Db, accountId: string): Promise<{ activeAd
   return { activeAdmins: Number(row.activeAdmins), billingContacts: Number(row.billingContacts) };
 }
 
-export interface UserFilter {
+export type UserSortKey = "name" | "email";
+
+export interface UserMatch {
   seat?: { productId: string; type: SeatType };
+  /** Users holding no seat of any product. */
+  noSeat?: boolean;
   q?: string;
   role?: Role;
   active?: boolean;
-  after?: { name: string; id: string };
+}
+
+export interface UserFilter extends UserMatch {
+  sort?: { key: UserSortKey; descending: boolean };
+  /** The last row of the previous page: its sort value and id. */
+  after?: { value: string; id: string };
   limit: number;
 }
 
@@ -204,21 +213,17 @@ function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
 }
 
-/**
- * Keyset pagination by (name, id) on the index users_by_name; the substring search uses
- * the trigram indexes on lower(name) and lower(email); the seat filter the index
- * seat_assignments_by_seat.
- */
-export function userListQuery(db: Db, accountId: string, filter: UserFilter) {
-  let query = db
-    .selectFrom("users")
-    .selectAll("users")
-    .where("users.account_id", "=", accountId)
-    .orderBy("users.name")
-    .orderBy("users.id")
-    .limit(filter.limit + 1);
-  if (filter.seat) {
-    const { productId, type } = filter.seat;
+/** What each sort orders by, matching the indexes users_by_sort_name and users_by_sort_email. */
+const SORT_EXPRESSIONS: Record<UserSortKey, RawBuilder<string>> = {
+  name: sql<string>`users.sort_name`,
+  email: sql<string>`lower(coalesce(users.email, users.user_name))`,
+};
+
+/** The users of an account that match: the seat filter walks seat_assignments_by_seat, the search the trigram indexes. */
+function matchingUsers(db: Db, accountId: string, match: UserMatch) {
+  let query = db.selectFrom("users").where("users.account_id", "=", accountId);
+  if (match.seat) {
+    const { productId, type } = match.seat;
     query = query.where((eb) =>
       eb.exists(
         eb
@@ -231,21 +236,61 @@ export function userListQuery(db: Db, accountId: string, filter: UserFilter) {
       ),
     );
   }
-  if (filter.q) {
-    const pattern = likePattern(filter.q);
+  if (match.noSeat) {
+    query = query.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("seat_assignments as sa")
+            .select(sql`1`.as("one"))
+            .whereRef("sa.account_id", "=", "users.account_id")
+            .whereRef("sa.user_id", "=", "users.id"),
+        ),
+      ),
+    );
+  }
+  if (match.q) {
+    const pattern = likePattern(match.q);
     query = query.where((eb) => eb.or([eb(sql`lower(users.name)`, "like", pattern), eb(sql`lower(users.email)`, "like", pattern)]));
   }
-  if (filter.role) query = query.where("users.role", "=", filter.role);
-  if (filter.active !== undefined) query = query.where("users.active", "=", filter.active);
+  if (match.role) query = query.where("users.role", "=", match.role);
+  if (match.active !== undefined) query = query.where("users.active", "=", match.active);
+  return query;
+}
+
+/**
+ * Keyset pagination by (sort value, id), ascending or descending, on the index of that sort.
+ * Each row carries `sort_value`, the value a cursor names.
+ */
+export function userListQuery(db: Db, accountId: string, filter: UserFilter) {
+  const { key, descending } = filter.sort ?? { key: "name", descending: false };
+  const value = SORT_EXPRESSIONS[key];
+  const direction = descending ? sql`DESC` : sql`ASC`;
+  let query = matchingUsers(db, accountId, filter)
+    .selectAll("users")
+    .select(value.as("sort_value"))
+    .orderBy(sql`${value} ${direction}`)
+    .orderBy(sql`users.id ${direction}`)
+    .limit(filter.limit + 1);
   if (filter.after) {
-    const { name, id } = filter.after;
-    query = query.where((eb) => eb.or([eb("users.name", ">", name), eb.and([eb("users.name", "=", name), eb("users.id", ">", id)])]));
+    const { value: last, id } = filter.after;
+    query = query.where(descending ? sql<boolean>`(${value}, users.id) < (${last}, ${id})` : sql<boolean>`(${value}, users.id) > (${last}, ${id})`);
   }
   return query;
 }
 
-export async function listUsers(db: Db, accountId: string, filter: UserFilter): Promise<UserRow[]> {
+export async function listUsers(db: Db, accountId: string, filter: UserFilter): Promise<(UserRow & { sort_value: string })[]> {
   return userListQuery(db, accountId, filter).execute();
+}
+
+export async function countUsers(db: Db, accountId: string, match: UserMatch): Promise<number> {
+  const row = await matchingUsers(db, accountId, match).select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** Every matching user (a bulk seat change, under the account lock). */
+export async function listMatchingUsers(db: Db, accountId: string, match: UserMatch): Promise<UserRow[]> {
+  return matchingUsers(db, accountId, match).selectAll("users").orderBy("users.id").execute();
 }
 
 /** The global sign-in rows of these lower-cased emails, whichever account they belong to. */

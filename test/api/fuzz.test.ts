@@ -165,7 +165,7 @@ function scimUserBody() {
 /** Who calls each operation: the document does not say, so this table does (and fails loudly for a new prefix). */
 async function callerOf(op: Operation, w: World): Promise<string | undefined> {
   if (scim(op)) return w.scimToken();
-  if (op.path === "/api/v1/auth/login" || ["/healthz", "/readyz", "/metrics"].includes(op.path)) return undefined;
+  if (op.path === "/api/v1/auth/login" || ["/healthz", "/readyz", "/metrics", "/.well-known/jwks.json"].includes(op.path)) return undefined;
   if (op.path === "/api/v1/auth/logout") return w.agentToken();
   if (op.path.startsWith("/api/v1/me/")) return (await w.agent()).token;
   if (op.method === "POST" && ["/api/v1/products", "/api/v1/accounts"].includes(op.path)) return OPERATOR_TOKEN;

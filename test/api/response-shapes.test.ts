@@ -68,6 +68,7 @@ eachBackend("response shapes", ({ t }) => {
     // The operator's catalogue and a customer account.
     await ok(200, "GET", "/healthz");
     await ok(200, "GET", "/readyz");
+    await ok(200, "GET", "/.well-known/jwks.json");
     const slug = uniqueSlug();
     await ok(201, "POST", "/api/v1/products", { token: OPERATOR_TOKEN, body: { slug, name: "Shapes Product" } });
     await ok(200, "GET", "/api/v1/products", { token: OPERATOR_TOKEN });

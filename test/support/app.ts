@@ -10,13 +10,15 @@ import { insertToken } from "../../src/store/token.repository.js";
 import { insertUser } from "../../src/store/user.repository.js";
 import type { Role } from "../../src/domain/access.js";
 import type {
-  Account, AuditEntry, EndedSharedSessions, Group, Heartbeat, ImportResult, MySeats, NewAccount, NewReleaseRequest, NewScimToken, Page,
-  Problem, Product, ReleaseRequest, ScimToken, SharedSession, SignIn, Subscription, SubscriptionLine, SupportSession, Usage, User,
   DormantSeats, DormantSettings, ReclaimResult, SeatAdvice, WebhookDelivery, WebhookEndpoint, WebhookEndpoints, WebhookEndpointWithSecret,
+  Account, AuditEntry, BulkSeatResult, EndedSharedSessions, Group, Heartbeat, ImportResult, MySeats, NewAccount, NewReleaseRequest, NewScimToken, Page,
+  Problem, Product, ReleaseRequest, ScimToken, SharedSession, SignIn, Subscription, SubscriptionLine, SupportSession, Usage, User, UserActivity, UserCount,
 } from "../../src/domain/shapes.js";
 import { openTestDatabase, type Backend, type TestDatabase } from "./backends.js";
 
 export const OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
+/** Encrypts the test databases' lease signing keys (no key file in the working directory). */
+export const LEASE_KEY_SECRET = "test-lease-key-secret-0123456789abcdef";
 /** scrypt of TEST_PASSWORD, computed once: hashing per fixture user would dominate test time. */
 export const TEST_PASSWORD = "correct horse battery";
 export const TEST_PASSWORD_HASH =
@@ -39,6 +41,8 @@ type ShapeOf<M extends Method, P extends string> =
     P extends "/healthz" ? { status: "ok" }
     : P extends "/api/v1/products" ? Answer<Page<Product>>
     : P extends "/api/v1/users" ? Answer<Page<User>>
+    : P extends `/api/v1/users/count${string}` ? Answer<UserCount>
+    : P extends `/api/v1/users/${string}/activity` ? Answer<UserActivity>
     : P extends `/api/v1/users/${string}` ? Answer<User>
     : P extends "/api/v1/account" ? Answer<Account>
     : P extends "/api/v1/subscription" ? Answer<Subscription>
@@ -63,6 +67,7 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends "/api/v1/auth/login" ? Answer<SignIn>
     : P extends "/api/v1/users/import" ? Answer<ImportResult>
     : P extends "/api/v1/users" ? Answer<User>
+    : P extends `/api/v1/users/seats/${string}/revoke` ? Answer<BulkSeatResult>
     : P extends `/api/v1/me/sessions${string}` ? Answer<SupportSession>
     : P extends "/api/v1/me/heartbeat" ? Answer<Heartbeat>
     : P extends "/api/v1/me/release-requests" ? Answer<NewReleaseRequest>
@@ -81,7 +86,8 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends `/api/v1/${string}` ? Answer<object>
     : unknown)
   : M extends "PUT" ? (
-    P extends `/api/v1/users/${string}/seats/${string}` ? Answer<User>
+    P extends `/api/v1/users/seats/${string}` ? Answer<BulkSeatResult>
+    : P extends `/api/v1/users/${string}/seats/${string}` ? Answer<User>
     : P extends `/api/v1/subscription/${string}` ? Answer<SubscriptionLine>
     : P extends `/api/v1/groups/${string}/seat` ? Answer<Group>
     : P extends "/api/v1/dormant-seats/settings" ? Answer<DormantSettings>
@@ -129,7 +135,7 @@ export interface TestApp {
   token(accountId: string, userId: string, app?: "desktop" | "mobile" | null): Promise<string>;
   subscribe(account: TestAccount, slug: string, named: number, concurrent: number): Promise<void>;
   grant(account: TestAccount, userId: string, slug: string, type: "named" | "concurrent"): Promise<void>;
-  /** Listens on a free loopback port (for streams and other processes); returns the base URL. */
+  /** Listens on a free loopback port (for streams and other processes), once; returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -140,7 +146,7 @@ export function uniqueSlug(prefix = "prod"): string {
 
 export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase(backend);
-  const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: "silent", ...env });
+  const config = loadConfig({ SEATKEEPER_OPERATOR_TOKEN: OPERATOR_TOKEN, SEATKEEPER_LEASE_KEY_SECRET: LEASE_KEY_SECRET, LOG_LEVEL: "silent", ...env });
   const app = await buildApp({ config, database, logger: false, checkResponses: true });
   const db = database.db;
 
@@ -207,7 +213,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
       if (r.status !== 200) throw new Error(`grant: ${r.status} ${JSON.stringify(r.body)}`);
     },
     async listen() {
-      await app.listen({ port: 0, host: "127.0.0.1" });
+      if (!app.server.listening) await app.listen({ port: 0, host: "127.0.0.1" });
       const address = app.server.address() as { port: number };
       return `http://127.0.0.1:${address.port}`;
     },

@@ -4,8 +4,10 @@ import { DataProvider } from "./data";
 import { I18nProvider, useI18n } from "./i18n";
 import { navigate, useLocation } from "./router";
 import { Shell, useNavItems } from "./components/Shell";
+import { ToastProvider } from "./components/Toast";
 import { SignInPage, AgentNotice } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
+import { UserDetailPage } from "./pages/UserDetail";
 import { GroupsPage } from "./pages/Groups";
 import { SharedSessionsPage } from "./pages/SharedSessions";
 import { SubscriptionPage } from "./pages/Subscription";
@@ -51,7 +53,7 @@ function Routes() {
   if (!user) return pathname === "/sign-in" ? <SignInPage /> : null;
   if (user.role === "agent") return <AgentNotice />;
   if (target) return null;
-  const Page = pages[pathname] ?? NotFound;
+  const Page = pages[pathname] ?? (/^\/users\/[^/]+$/.test(pathname) ? UserDetailPage : NotFound);
   return (
     <Shell>
       <Page />
@@ -70,7 +72,9 @@ export function App() {
     <I18nProvider>
       <AuthProvider>
         <DataProvider>
-          <Routes />
+          <ToastProvider>
+            <Routes />
+          </ToastProvider>
         </DataProvider>
       </AuthProvider>
     </I18nProvider>

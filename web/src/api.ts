@@ -4,13 +4,13 @@
 // The API's shapes come from the server's own schemas (src/domain/shapes.ts): a type-only
 // import, erased from the bundle.
 import type {
-  Account, AccountSettings, AuditEntry, Group, GroupWarning, ImportProgress, ImportResult, NewScimToken, Page, Product,
-  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserSummary,
+  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product,
+  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount, UserSummary,
 } from "../../src/domain/shapes.js";
 
 export type {
-  Account, AccountSettings, AuditEntry, Group, GroupWarning, ImportProgress, ImportResult, NewScimToken, Page, Product,
-  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User,
+  Account, AccountSettings, AuditEntry, BulkSeatResult, Group, GroupWarning, ImportChange, ImportProgress, ImportResult, NewScimToken, Page, Product,
+  ReleaseRequest, ScimToken, SharedSession, SignIn, SubscriptionLine, UsagePoint, User, UserActivity, UserCount,
 };
 export type Role = User["role"];
 export type Privilege = User["privileges"][number];
@@ -146,40 +146,25 @@ export async function apiBlob(path: string, options: RequestOptions = {}): Promi
   return response.blob();
 }
 
-/** Runs `fn` over `items` with at most `limit` requests in flight; keeps every outcome. */
-export async function forEachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = { status: "fulfilled", value: await fn(items[i]) };
-      } catch (reason) {
-        results[i] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.text;
   return error instanceof Error ? error.message : String(error);
 }
 
+/** `replace`: each row's seats are the user's complete set; `add`: the listed seats are granted, none revoked. */
+export type SeatsMode = "replace" | "add";
+
 /**
  * POST /users/import with the file as text/csv. Asks for NDJSON so that progress lines
  * arrive while the import runs; the last line is the result (or a problem).
  */
-export async function importUsersCsv(file: Blob, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportResult> {
+export async function importUsersCsv(file: Blob, dryRun: boolean, seats: SeatsMode, onProgress: (p: ImportProgress) => void): Promise<ImportResult> {
   const headers: Record<string, string> = { "Accept-Language": language, Accept: "application/x-ndjson", "Content-Type": "text/csv" };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(apiUrl("/users/import", { dryRun }), { method: "POST", headers, body: file });
+    response = await fetch(apiUrl("/users/import", { dryRun, seats, details: true }), { method: "POST", headers, body: file });
   } catch {
     throw new ApiError(0, "NETWORK", language === "fr" ? "Le serveur est injoignable. Vérifiez votre connexion." : "The server cannot be reached. Check your connection.");
   }
@@ -205,3 +190,13 @@ export async function importUsersCsv(file: Blob, dryRun: boolean, onProgress: (p
   }
   throw new ApiError(0, "NETWORK", language === "fr" ? "L'import s'est interrompu sans résultat." : "The import stopped without a result.");
 }
+
+/** The users list's filters, as GET /users, /users/count and the bulk seat endpoints read them. */
+export interface UserFilter {
+  q?: string;
+  role?: Role;
+  active?: boolean;
+  /** `<product>:<type>`, or `none` for users without any seat. */
+  seat?: string;
+}
+

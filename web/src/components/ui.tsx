@@ -32,9 +32,9 @@ export function Dialog({
     if (dialog && !dialog.open) dialog.showModal();
     // showModal() focuses the first focusable element, the close button: prefer the
     // element marked data-autofocus, else the first field of the dialog's body.
-    const first = dialog?.querySelector<HTMLElement>(
-      "[data-autofocus], .dialog-body input:not([type=hidden]):not([disabled]), .dialog-body select:not([disabled])",
-    );
+    const first =
+      dialog?.querySelector<HTMLElement>("[data-autofocus]") ??
+      dialog?.querySelector<HTMLElement>(".dialog-body input:not([type=hidden]):not([disabled]), .dialog-body select:not([disabled])");
     first?.focus();
     return () => {
       if (dialog?.open) dialog.close();

@@ -8,7 +8,8 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
-import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, PageHeader, Reason } from "../components/ui";
+import { useToast } from "../components/Toast";
 
 const PAGE_SIZE = 200;
 
@@ -18,7 +19,7 @@ export function GroupsPage() {
   const { refreshSubscription } = useData();
   const [groups, setGroups] = useState<Group[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const toast = useToast();
   const [editing, setEditing] = useState<Group | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
   const canManageSeats = can("seats:manage");
@@ -52,7 +53,6 @@ export function GroupsPage() {
         </div>
       )}
       <section className="card">
-        {notice && <SuccessMessage>{notice}</SuccessMessage>}
         {error && <LoadError message={error} onRetry={() => setReloadKey((k) => k + 1)} />}
         {groups === null ? (
           <Loading />
@@ -102,7 +102,7 @@ export function GroupsPage() {
           onClose={() => setEditing(null)}
           onSaved={(message) => {
             setEditing(null);
-            setNotice(message);
+            toast(message);
             setReloadKey((k) => k + 1);
             void refreshSubscription();
           }}

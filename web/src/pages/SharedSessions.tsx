@@ -6,7 +6,8 @@ import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
-import { Avatar, Dialog, EmptyState, ErrorMessage, Loading, Meter, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Avatar, Dialog, EmptyState, ErrorMessage, Loading, Meter, PageHeader, Reason } from "../components/ui";
+import { useToast } from "../components/Toast";
 
 const POLL_MS = 3000;
 const MAX_SESSIONS = 2000;
@@ -29,7 +30,7 @@ export function SharedSessionsPage() {
 }
 
 function SharedSessionsManager() {
-  const { t, formatRelative, formatDateTime } = useI18n();
+  const { t, formatRelative, formatDateTime, seatLabel } = useI18n();
   const { subscription, productName, refreshSubscription, products } = useData();
   const [params, setParams] = useQueryState();
   const product = params.get("product") ?? "";
@@ -40,7 +41,7 @@ function SharedSessionsManager() {
   const [requestsError, setRequestsError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const toast = useToast();
   const [now, setNow] = useState(Date.now());
   const [showAllRequests, setShowAllRequests] = useState(false);
   const generation = useRef(0);
@@ -127,10 +128,12 @@ function SharedSessionsManager() {
 
   const ended = (ids: string[], notFound: string[]) => {
     const gone = new Set([...ids, ...notFound]);
+    const endedIds = new Set(ids);
+    const freed = (sessions ?? []).filter((s) => endedIds.has(s.id)).map((s) => t.seatOfAgent(s.user.name, seatLabel(productName(s.product), "concurrent")));
     setSessions((current) => (current ?? []).filter((s) => !gone.has(s.id)));
     setSelected(new Set());
     setConfirming(false);
-    setNotice(`${t.ended(ids.length)}${notFound.length ? ` ${t.endNotFound(notFound.length)}` : ""}`);
+    toast(`${t.endedSeats(freed)}${notFound.length ? ` ${t.endNotFound(notFound.length)}` : ""}`);
     void refreshSubscription();
     void load();
   };
@@ -210,7 +213,6 @@ function SharedSessionsManager() {
               </button>
             </div>
           </div>
-          {notice && <SuccessMessage>{notice}</SuccessMessage>}
           {error && <ErrorMessage>{error}</ErrorMessage>}
           {sessions === null ? (
             !error && <Loading />

@@ -8,7 +8,8 @@ import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
 import { UsageChart } from "../components/UsageChart";
 import { SeatAdvice } from "../components/SeatAdvice";
-import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, Meter, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, Meter, PageHeader, Reason } from "../components/ui";
+import { useToast } from "../components/Toast";
 
 const RANGES = {
   hour: { seconds: 3600, step: 60 },
@@ -25,7 +26,7 @@ export function SubscriptionPage() {
   const rangeParam = params.get("range");
   const range: RangeKey = rangeParam === "hour" || rangeParam === "week" ? rangeParam : "day";
   const [editing, setEditing] = useState<SubscriptionLine | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const toast = useToast();
   const billing = Boolean(user?.billingContact);
 
   useEffect(() => {
@@ -53,7 +54,6 @@ export function SubscriptionPage() {
           <Reason id="billing-reason">{t.notBillingContact}</Reason>
         </div>
       )}
-      {notice && <SuccessMessage>{notice}</SuccessMessage>}
       {subscriptionError && <LoadError message={subscriptionError} onRetry={() => void refreshSubscription()} />}
       {subscription === null ? (
         !subscriptionError && <Loading />
@@ -73,7 +73,7 @@ export function SubscriptionPage() {
           line={editing}
           onClose={() => setEditing(null)}
           onSaved={() => {
-            setNotice(t.licensesSaved(editing.name));
+            toast(t.licensesSaved(editing.name));
             setEditing(null);
             void refreshSubscription();
           }}

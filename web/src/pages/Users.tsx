@@ -1,40 +1,57 @@
 // Manage users (S7, S8, S10): every user with their named and concurrent seats,
 // filtered by seat the way the seed describes ("Filter by category" → Seats →
-// "Filter by" → "By seat"), with grants, revocations and bulk actions.
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from "@tanstack/react-table";
-import { api, ApiError, errorText, forEachLimited, type Page, type Privilege, type Role, type SeatType, type User } from "../api";
+// "Filter by" → "By seat"), with grants, revocations and bulk actions. Large accounts
+// page through the server's cursor, sorted there by name as people read it, with the
+// total count and "select all N matching" for one grant to all of them.
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from "react";
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { api, ApiError, errorText, type BulkSeatResult, type Page, type Privilege, type Role, type SeatType, type User, type UserFilter } from "../api";
 import { useAuth } from "../auth";
 import { useData } from "../data";
 import { useI18n } from "../i18n";
-import { useQueryState } from "../router";
-import { Avatar, Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, PageHeader, Reason, SuccessMessage } from "../components/ui";
+import { Link, useQueryState } from "../router";
+import { Avatar, Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, PageHeader, Reason } from "../components/ui";
 import { ImportDialog } from "../components/ImportDialog";
+import { useToast } from "../components/Toast";
+import "../users.css";
 
 const PAGE_SIZE = 50;
+const SORTS = ["name", "-name", "email", "-email"] as const;
+type Sort = (typeof SORTS)[number];
 const column = createColumnHelper<User>();
 
+/** What the bulk dialog acts on: the users ticked, or every user matching the filters. */
+type Selection = { kind: "users"; users: User[] } | { kind: "matching"; filter: UserFilter; count: number };
+
 export function UsersPage() {
-  const { t, seatLabel } = useI18n();
+  const { t, seatLabel, formatNumber } = useI18n();
   const { user: me, can } = useAuth();
-  const { products, productName, refreshSubscription } = useData();
+  const { products, refreshSubscription } = useData();
+  const toast = useToast();
   const [params, setParams] = useQueryState();
 
   const q = params.get("q") ?? "";
   const role = params.get("role") ?? "";
   const active = params.get("active") ?? "";
   const seat = params.get("seat") ?? "";
+  const sortParam = params.get("sort") ?? "name";
+  const sort: Sort = (SORTS as readonly string[]).includes(sortParam) ? (sortParam as Sort) : "name";
   const category = seat ? "seats" : params.get("category") ?? "";
 
   const [search, setSearch] = useState(q);
   const [users, setUsers] = useState<User[]>([]);
+  // The cursors of the pages before this one, and this one's: Previous pops, Next pushes.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [accountTotal, setAccountTotal] = useState<number | null>(null);
   const [loading, setLoading] = useState(true);
-  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
-  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
-  const [notice, setNotice] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Map<string, User>>(new Map());
+  const [allMatching, setAllMatching] = useState(false);
+  const lastClicked = useRef<number | null>(null);
+  const [flash, setFlash] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<
     | { kind: "add" }
     | { kind: "import" }
@@ -55,21 +72,31 @@ export function UsersPage() {
     return () => clearTimeout(timer);
   }, [search, q, setParams]);
 
-  const query = useMemo(
-    () => ({ q: q || undefined, role: role || undefined, active: active || undefined, seat: seat || undefined, limit: PAGE_SIZE }),
+  const filter = useMemo<UserFilter>(
+    () => ({ q: q || undefined, role: (role || undefined) as Role | undefined, active: active ? active === "true" : undefined, seat: seat || undefined }),
     [q, role, active, seat],
   );
+  const filtered = Boolean(q || role || active || seat);
 
+  // A new filter or sort starts again from the first page, with nothing selected.
+  useEffect(() => {
+    setCursors([null]);
+    setSelected(new Map());
+    setAllMatching(false);
+    lastClicked.current = null;
+  }, [filter, sort]);
+
+  const cursor = cursors[cursors.length - 1];
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
     setError(null);
-    setRowSelection({});
-    api<Page<User>>("/users", { query, signal: controller.signal })
+    api<Page<User>>("/users", { query: { ...filter, sort, limit: PAGE_SIZE, cursor }, signal: controller.signal })
       .then((page) => {
         setUsers(page.items);
         setNextCursor(page.nextCursor);
         setLoading(false);
+        lastClicked.current = null;
       })
       .catch((e) => {
         if ((e as Error).name === "AbortError") return;
@@ -79,73 +106,148 @@ export function UsersPage() {
         setLoading(false);
       });
     return () => controller.abort();
-  }, [query, reloadKey]);
+  }, [filter, sort, cursor, reloadKey]);
 
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setError(null);
-    try {
-      const page = await api<Page<User>>("/users", { query: { ...query, cursor: nextCursor } });
-      setUsers((current) => {
-        const seen = new Set(current.map((u) => u.id));
-        return [...current, ...page.items.filter((u) => !seen.has(u.id))];
-      });
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  useEffect(() => {
+    const controller = new AbortController();
+    const count = (query: UserFilter) => api<{ total: number }>("/users/count", { query: { ...query }, signal: controller.signal }).then((r) => r.total);
+    setTotal(null);
+    Promise.all([count(filter), filtered ? count({}) : null])
+      .then(([matching, all]) => {
+        setTotal(matching);
+        setAccountTotal(all ?? matching);
+      })
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [filter, filtered, reloadKey]);
 
   const replaceUser = useCallback((updated: User) => {
     setUsers((current) => current.map((u) => (u.id === updated.id ? updated : u)));
+    setSelected((current) => (current.has(updated.id) ? new Map(current).set(updated.id, updated) : current));
+  }, []);
+
+  const flashRows = useCallback((ids: string[]) => {
+    setFlash(new Set(ids));
+    setTimeout(() => setFlash(new Set()), 3000);
   }, []);
 
   const seatOptions = useMemo(
     () => products.flatMap((p) => (["named", "concurrent"] as const).map((type) => ({ value: `${p.slug}:${type}`, label: seatLabel(p.name, type) }))),
     [products, seatLabel],
   );
+  const seatName = (value: string) => seatOptions.find((o) => o.value === value)?.label ?? value;
 
-  const filtered = Boolean(q || role || active || seat);
-  const selectedUsers = users.filter((u) => rowSelection[u.id]);
+  const pageStart = (cursors.length - 1) * PAGE_SIZE;
+  const allOnPageSelected = users.length > 0 && users.every((u) => selected.has(u.id));
+  const someOnPageSelected = users.some((u) => selected.has(u.id));
+  const selectionCount = allMatching ? total ?? selected.size : selected.size;
+
+  const toggleRow = (index: number, event: MouseEvent<HTMLInputElement>) => {
+    const user = users[index];
+    const on = !selected.has(user.id);
+    // Shift-click ticks (or unticks) every row from the last one clicked to this one.
+    const from = event.shiftKey && lastClicked.current !== null ? Math.min(lastClicked.current, index) : index;
+    const to = event.shiftKey && lastClicked.current !== null ? Math.max(lastClicked.current, index) : index;
+    lastClicked.current = index;
+    setAllMatching(false);
+    setSelected((current) => {
+      const next = new Map(current);
+      for (const u of users.slice(from, to + 1)) {
+        if (on) next.set(u.id, u);
+        else next.delete(u.id);
+      }
+      return next;
+    });
+  };
+
+  const togglePage = () => {
+    setAllMatching(false);
+    setSelected((current) => {
+      const next = new Map(current);
+      for (const u of users) {
+        if (allOnPageSelected) next.delete(u.id);
+        else next.set(u.id, u);
+      }
+      return next;
+    });
+  };
+
+  const clearSelection = () => {
+    setSelected(new Map());
+    setAllMatching(false);
+  };
+
+  const sortHeader = (key: "name" | "email", label: string) => {
+    const activeSort = sort.replace("-", "") === key;
+    const descending = activeSort && sort.startsWith("-");
+    const nextSort = activeSort && !descending ? `-${key}` : key;
+    return (
+      <button
+        type="button"
+        className="sort-button"
+        data-active={activeSort}
+        aria-label={activeSort ? t.sortedBy(label, descending) : t.sortBy(label)}
+        onClick={() => setParams({ sort: nextSort === "name" ? undefined : nextSort })}
+      >
+        {label}
+        <svg viewBox="0 0 12 12" width="10" height="10" aria-hidden="true">
+          {activeSort && descending ? <path d="M2 4l4 4 4-4" fill="none" stroke="currentColor" strokeWidth="1.6" /> : <path d="M2 8l4-4 4 4" fill="none" stroke="currentColor" strokeWidth="1.6" />}
+        </svg>
+      </button>
+    );
+  };
 
   const columns = useMemo(
     () => [
       column.display({
         id: "select",
-        header: ({ table }) => (
+        header: () => (
           <input
             type="checkbox"
             aria-label={t.selectAllShown}
-            checked={table.getIsAllRowsSelected()}
+            checked={allOnPageSelected}
             ref={(el) => {
-              if (el) el.indeterminate = table.getIsSomeRowsSelected();
+              if (el) el.indeterminate = someOnPageSelected && !allOnPageSelected;
             }}
-            onChange={table.getToggleAllRowsSelectedHandler()}
+            onChange={togglePage}
           />
         ),
         cell: ({ row }) => (
-          <input type="checkbox" aria-label={t.selectUser(row.original.name)} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />
+          <input
+            type="checkbox"
+            aria-label={t.selectUser(row.original.name)}
+            checked={selected.has(row.original.id)}
+            onClick={(event) => toggleRow(row.index, event)}
+            onChange={() => undefined}
+          />
         ),
         meta: { className: "col-select" },
       }),
       column.accessor("name", {
-        header: t.colUser,
+        header: () => (
+          <span className="nowrap">
+            {sortHeader("name", t.colUser)}
+            <span className="sort-sep" aria-hidden="true">
+              ·
+            </span>
+            {sortHeader("email", t.colEmail)}
+          </span>
+        ),
         cell: ({ row }) => (
           <div className="user-cell">
             <Avatar name={row.original.name} />
             <div>
               <div className="user-name">
-                {row.original.name}
+                <Link to={`/users/${encodeURIComponent(row.original.id)}`} className="user-link">
+                  {row.original.name}
+                </Link>
                 {row.original.id === me?.id && <span className="muted"> ({t.you})</span>}
               </div>
               <UserEmail user={row.original} />
             </div>
           </div>
         ),
-        meta: { className: "col-user" },
+        meta: { className: "col-user", label: t.colUser },
       }),
       column.accessor("role", {
         header: t.colRole,
@@ -162,20 +264,7 @@ export function UsersPage() {
       }),
       column.accessor("seats", {
         header: t.colSeats,
-        cell: ({ row }) =>
-          row.original.seats.length === 0 ? (
-            <span className="muted">{t.noSeat}</span>
-          ) : (
-            <ul className="chips" aria-label={t.colSeats}>
-              {[...row.original.seats]
-                .sort((a, b) => productName(a.product).localeCompare(productName(b.product)))
-                .map((s) => (
-                  <li key={`${s.product}:${s.type}`} className={`chip chip-${s.type}`}>
-                    {seatLabel(productName(s.product), s.type)}
-                  </li>
-                ))}
-            </ul>
-          ),
+        cell: ({ row }) => <SeatChips user={row.original} />,
         meta: { className: "col-seats" },
       }),
       column.accessor("active", {
@@ -211,21 +300,28 @@ export function UsersPage() {
         meta: { className: "col-actions" },
       }),
     ],
-    [t, me?.id, canManageSeats, canWriteUsers, productName, seatLabel],
+    // toggleRow, togglePage and sortHeader read only the state listed here.
+    [t, me?.id, canManageSeats, canWriteUsers, selected, users, allOnPageSelected, someOnPageSelected, sort],
   );
 
-  const table = useReactTable({
-    data: users,
-    columns,
-    getRowId: (u) => u.id,
-    state: { rowSelection },
-    onRowSelectionChange: setRowSelection,
-    getCoreRowModel: getCoreRowModel(),
-  });
+  const table = useReactTable({ data: users, columns, getRowId: (u) => u.id, getCoreRowModel: getCoreRowModel() });
 
   const afterSeatChange = () => {
     void refreshSubscription();
   };
+
+  const summary =
+    total === null || accountTotal === null
+      ? null
+      : !filtered
+        ? t.usersTotal(formatNumber(total))
+        : seat === "none"
+          ? t.usersTotalWithoutSeat(formatNumber(accountTotal), formatNumber(total))
+          : seat && !q && !role && !active
+            ? t.usersTotalWithSeat(formatNumber(accountTotal), formatNumber(total), seatName(seat))
+            : t.usersTotalMatching(formatNumber(accountTotal), formatNumber(total));
+
+  const bulkSelection: Selection = allMatching ? { kind: "matching", filter, count: total ?? 0 } : { kind: "users", users: [...selected.values()] };
 
   return (
     <div className="page">
@@ -310,17 +406,28 @@ export function UsersPage() {
               <label htmlFor="filter-seat">{t.filterBy}</label>
               <select id="filter-seat" value={seat} onChange={(event) => setParams({ seat: event.target.value || undefined, category: undefined })}>
                 <option value="">{t.chooseSeat}</option>
+                <option value="none">{t.withoutSeat}</option>
                 <optgroup label={t.bySeat}>
                   {seatOptions.map((o) => (
                     <option key={o.value} value={o.value}>
                       {o.label}
                     </option>
                   ))}
-                  {seat && !seatOptions.some((o) => o.value === seat) && <option value={seat}>{seat}</option>}
+                  {seat && seat !== "none" && !seatOptions.some((o) => o.value === seat) && <option value={seat}>{seat}</option>}
                 </optgroup>
               </select>
             </div>
           )}
+          <div className="field">
+            <label htmlFor="users-sort">{t.sortLabel}</label>
+            <select id="users-sort" value={sort} onChange={(event) => setParams({ sort: event.target.value === "name" ? undefined : event.target.value })}>
+              {SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {t.sorts[s]}
+                </option>
+              ))}
+            </select>
+          </div>
           {(filtered || category) && (
             <button
               type="button"
@@ -337,15 +444,15 @@ export function UsersPage() {
 
         <div className="bulkbar" aria-label={t.colActions}>
           <span className="bulkbar-count" aria-live="polite">
-            {selectedUsers.length > 0 ? t.selectedCount(selectedUsers.length) : loading ? "" : t.shownCount(users.length, nextCursor !== null)}
+            {selectionCount > 0 ? t.selectedCount(selectionCount) : summary}
           </span>
           <div className="bulkbar-actions">
             <GuardedButton
               className="button button-secondary button-small"
               reason={canManageSeats ? null : t.needSeatsManage}
               reasonId="seats-reason"
-              disabled={selectedUsers.length === 0}
-              title={selectedUsers.length === 0 ? t.selectUsersFirst : undefined}
+              disabled={selectionCount === 0}
+              title={selectionCount === 0 ? t.selectUsersFirst : undefined}
               onClick={() => setDialog({ kind: "bulk", mode: "grant" })}
             >
               {t.grantSeat}
@@ -354,21 +461,35 @@ export function UsersPage() {
               className="button button-secondary button-small"
               reason={canManageSeats ? null : t.needSeatsManage}
               reasonId="seats-reason"
-              disabled={selectedUsers.length === 0}
-              title={selectedUsers.length === 0 ? t.selectUsersFirst : undefined}
+              disabled={selectionCount === 0}
+              title={selectionCount === 0 ? t.selectUsersFirst : undefined}
               onClick={() => setDialog({ kind: "bulk", mode: "revoke" })}
             >
               {t.revokeSeat}
             </GuardedButton>
-            {selectedUsers.length > 0 && (
-              <button type="button" className="button button-link button-small" onClick={() => setRowSelection({})}>
+            {selectionCount > 0 && (
+              <button type="button" className="button button-link button-small" onClick={clearSelection}>
                 {t.clearSelection}
               </button>
             )}
           </div>
         </div>
 
-        {notice && <SuccessMessage>{notice}</SuccessMessage>}
+        {allOnPageSelected && total !== null && total > users.length && (
+          <div className="select-all-matching">
+            {allMatching ? (
+              <span>{t.allMatchingSelected(formatNumber(total))}</span>
+            ) : (
+              <>
+                <span>{t.pageSelected(users.length)}</span>
+                <button type="button" className="button button-link button-small" onClick={() => setAllMatching(true)}>
+                  {t.selectAllMatching(formatNumber(total))}
+                </button>
+              </>
+            )}
+          </div>
+        )}
+
         {error && <LoadError message={error} onRetry={() => setReloadKey((k) => k + 1)} />}
 
         {loading ? (
@@ -383,7 +504,12 @@ export function UsersPage() {
                   {table.getHeaderGroups().map((group) => (
                     <tr key={group.id}>
                       {group.headers.map((header) => (
-                        <th key={header.id} scope="col" className={(header.column.columnDef.meta as { className?: string } | undefined)?.className}>
+                        <th
+                          key={header.id}
+                          scope="col"
+                          className={(header.column.columnDef.meta as { className?: string } | undefined)?.className}
+                          aria-sort={header.id === "name" ? (sort.startsWith("-") ? "descending" : "ascending") : undefined}
+                        >
                           {flexRender(header.column.columnDef.header, header.getContext())}
                         </th>
                       ))}
@@ -392,15 +518,12 @@ export function UsersPage() {
                 </thead>
                 <tbody>
                   {table.getRowModel().rows.map((row) => (
-                    <tr key={row.id} className={row.getIsSelected() ? "row-selected" : undefined}>
+                    <tr key={row.id} className={[selected.has(row.id) ? "row-selected" : "", flash.has(row.id) ? "row-flash" : ""].join(" ").trim() || undefined}>
                       {row.getVisibleCells().map((cell) => {
+                        const meta = cell.column.columnDef.meta as { className?: string; label?: string } | undefined;
                         const header = cell.column.columnDef.header;
                         return (
-                          <td
-                            key={cell.id}
-                            className={(cell.column.columnDef.meta as { className?: string } | undefined)?.className}
-                            data-label={typeof header === "string" ? header : undefined}
-                          >
+                          <td key={cell.id} className={meta?.className} data-label={meta?.label ?? (typeof header === "string" ? header : undefined)}>
                             {flexRender(cell.column.columnDef.cell, cell.getContext())}
                           </td>
                         );
@@ -412,22 +535,30 @@ export function UsersPage() {
             </div>
           )
         )}
-        {nextCursor && !loading && (
-          <div className="load-more">
-            <button type="button" className="button button-secondary" onClick={() => void loadMore()} disabled={loadingMore}>
-              {loadingMore ? t.loadingMore : t.loadMore}
-            </button>
-          </div>
+        {users.length > 0 && (cursors.length > 1 || nextCursor) && (
+          <nav className="pager" aria-label={t.pagination}>
+            <span>{t.pageRange(formatNumber(pageStart + 1), formatNumber(pageStart + users.length), total === null ? null : formatNumber(total))}</span>
+            <div className="pager-buttons">
+              <button type="button" className="button button-secondary button-small" disabled={cursors.length <= 1 || loading} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                {t.previousPage}
+              </button>
+              <button type="button" className="button button-secondary button-small" disabled={!nextCursor || loading} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
+                {t.nextPage}
+              </button>
+            </div>
+          </nav>
         )}
       </section>
 
       {dialog?.kind === "add" && (
         <AddUserDialog
           onClose={() => setDialog(null)}
-          onAdded={(user) => {
+          onAdded={(user, message, failed) => {
             setDialog(null);
-            setNotice(t.userAdded(user.name));
+            toast(message, failed ? "error" : "success");
             setReloadKey((k) => k + 1);
+            afterSeatChange();
+            flashRows([user.id]);
           }}
         />
       )}
@@ -436,7 +567,7 @@ export function UsersPage() {
           onClose={() => setDialog(null)}
           onImported={(result) => {
             setDialog(null);
-            setNotice(t.imported(result.created, result.updated, result.unchanged));
+            toast(t.imported(result.created, result.updated, result.unchanged));
             setReloadKey((k) => k + 1);
             afterSeatChange();
           }}
@@ -450,9 +581,10 @@ export function UsersPage() {
             replaceUser(updated);
             afterSeatChange();
           }}
-          onDone={(updated) => {
+          onDone={(updated, message) => {
             setDialog(null);
-            setNotice(`${t.seatsOf(updated.name)}: ${t.seatsSaved}`);
+            toast(message);
+            flashRows([updated.id]);
           }}
         />
       )}
@@ -462,8 +594,14 @@ export function UsersPage() {
           onClose={() => setDialog(null)}
           onRemoved={() => {
             setUsers((current) => current.filter((u) => u.id !== dialog.user.id));
+            setSelected((current) => {
+              const next = new Map(current);
+              next.delete(dialog.user.id);
+              return next;
+            });
             setDialog(null);
-            setNotice(t.userRemoved(dialog.user.name));
+            toast(t.userRemoved(dialog.user.name));
+            setTotal((n) => (n === null ? n : n - 1));
             afterSeatChange();
           }}
         />
@@ -471,25 +609,38 @@ export function UsersPage() {
       {dialog?.kind === "bulk" && (
         <BulkSeatDialog
           mode={dialog.mode}
-          users={selectedUsers}
+          selection={bulkSelection}
           onClose={() => setDialog(null)}
-          onChanged={(updated, revoked) => {
-            if (updated) replaceUser(updated);
-            if (revoked) {
-              setUsers((current) =>
-                current.map((u) => (u.id === revoked.userId ? { ...u, seats: u.seats.filter((s) => s.product !== revoked.product) } : u)),
-              );
-            }
-          }}
           onDone={(message) => {
             afterSeatChange();
             setDialog(null);
-            setRowSelection({});
-            setNotice(message);
+            const ids = users.filter((u) => allMatching || selected.has(u.id)).map((u) => u.id);
+            clearSelection();
+            setReloadKey((k) => k + 1);
+            toast(message);
+            flashRows(ids);
           }}
         />
       )}
     </div>
+  );
+}
+
+/** A user's seats as chips, named "<product> – <type>". */
+export function SeatChips({ user }: { user: User }) {
+  const { t, seatLabel } = useI18n();
+  const { productName } = useData();
+  if (user.seats.length === 0) return <span className="muted">{t.noSeat}</span>;
+  return (
+    <ul className="chips" aria-label={t.colSeats}>
+      {[...user.seats]
+        .sort((a, b) => productName(a.product).localeCompare(productName(b.product)))
+        .map((s) => (
+          <li key={`${s.product}:${s.type}`} className={`chip chip-${s.type}`}>
+            {seatLabel(productName(s.product), s.type)}
+          </li>
+        ))}
+    </ul>
   );
 }
 
@@ -504,9 +655,11 @@ function UserEmail({ user }: { user: User }) {
   );
 }
 
-function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (user: User) => void }) {
-  const { t } = useI18n();
+function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (user: User, message: string, failed: boolean) => void }) {
+  const { t, seatLabel } = useI18n();
   const { isAdmin, can } = useAuth();
+  const { subscription } = useData();
+  const [seats, setSeats] = useState<Record<string, SeatType | "">>({});
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("agent");
@@ -530,7 +683,22 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (us
           ...(password ? { password } : {}),
         },
       });
-      onAdded(user);
+      // The seats chosen, granted at once; a refusal (no named seat left) is said, the user stays.
+      const granted: string[] = [];
+      const failures: string[] = [];
+      let latest = user;
+      for (const line of subscription ?? []) {
+        const type = seats[line.product];
+        if (!type) continue;
+        try {
+          latest = await api<User>(`/users/${encodeURIComponent(user.id)}/seats/${encodeURIComponent(line.product)}`, { method: "PUT", body: { type } });
+          granted.push(seatLabel(line.name, type));
+        } catch (e) {
+          failures.push(`${seatLabel(line.name, type)}: ${errorText(e)}`);
+        }
+      }
+      const message = failures.length > 0 ? t.userAddedSeatsFailed(user.name, failures.join(" ")) : granted.length > 0 ? t.userAddedWithSeats(user.name, granted.join(", ")) : t.userAdded(user.name);
+      onAdded(latest, message, failures.length > 0);
     } catch (e) {
       setError(e as Error);
       setBusy(false);
@@ -604,6 +772,32 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (us
             <p className="field-help">{!isAdmin ? t.privilegeNotHeld : t.privilegesHelp}</p>
           </fieldset>
         )}
+        {can("seats:manage") && subscription && subscription.length > 0 && (
+          <fieldset className="fieldset add-user-seats">
+            <legend>{t.seatsAtOnce}</legend>
+            {subscription.map((line) => {
+              const namedLeft = line.named.total - line.named.assigned;
+              return (
+                <div key={line.product} className="add-user-seat">
+                  <label htmlFor={`new-user-seat-${line.product}`}>{line.name}</label>
+                  <select
+                    id={`new-user-seat-${line.product}`}
+                    value={seats[line.product] ?? ""}
+                    onChange={(e) => setSeats({ ...seats, [line.product]: e.target.value as SeatType | "" })}
+                  >
+                    <option value="">{t.noSeatOption}</option>
+                    <option value="named" disabled={namedLeft <= 0}>
+                      {`${t.seatTypes.named} (${t.namedLeft(Math.max(0, namedLeft), line.named.total)})`}
+                    </option>
+                    <option value="concurrent" disabled={line.concurrent.total === 0}>
+                      {t.seatTypes.concurrent}
+                    </option>
+                  </select>
+                </div>
+              );
+            })}
+          </fieldset>
+        )}
         <Field label={t.passwordOptional} htmlFor="new-user-password" help={t.passwordHelp} error={passwordError}>
           <input id="new-user-password" type="password" minLength={8} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
@@ -615,7 +809,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (us
 
 type SeatChoice = "" | SeatType;
 
-function SeatsDialog({
+export function SeatsDialog({
   user,
   onClose,
   onChanged,
@@ -624,9 +818,9 @@ function SeatsDialog({
   user: User;
   onClose: () => void;
   onChanged: (user: User) => void;
-  onDone: (user: User) => void;
+  onDone: (user: User, message: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, seatLabel } = useI18n();
   const { subscription, productName } = useData();
   const initial = useMemo(() => Object.fromEntries(user.seats.map((s) => [s.product, s.type])) as Record<string, SeatType>, [user]);
   const [choices, setChoices] = useState<Record<string, SeatChoice>>(initial);
@@ -667,8 +861,16 @@ function SeatsDialog({
       }
     }
     setBusy(false);
-    if (Object.keys(failures).length === 0) onDone(current.current);
-    else setErrors(failures);
+    if (Object.keys(failures).length > 0) {
+      setErrors(failures);
+      return;
+    }
+    // Name each seat that changed: "Léa Fontaine: Remote Support v5 – Concurrent granted."
+    const parts = changed.map(({ slug, name }) => {
+      const choice = choices[slug] ?? "";
+      return choice === "" ? t.seatRevokedPart(seatLabel(name, initial[slug])) : t.seatGrantedPart(seatLabel(name, choice));
+    });
+    onDone(current.current, t.seatsChangedOf(user.name, parts.join(", ")));
   };
 
   return (
@@ -745,7 +947,7 @@ function SeatsDialog({
   );
 }
 
-function RemoveUserDialog({ user, onClose, onRemoved }: { user: User; onClose: () => void; onRemoved: () => void }) {
+export function RemoveUserDialog({ user, onClose, onRemoved }: { user: User; onClose: () => void; onRemoved: () => void }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -787,18 +989,16 @@ function RemoveUserDialog({ user, onClose, onRemoved }: { user: User; onClose: (
 
 function BulkSeatDialog({
   mode,
-  users,
+  selection,
   onClose,
-  onChanged,
   onDone,
 }: {
   mode: "grant" | "revoke";
-  users: User[];
+  selection: Selection;
   onClose: () => void;
-  onChanged: (updated: User | null, revoked: { userId: string; product: string } | null) => void;
   onDone: (message: string) => void;
 }) {
-  const { t, seatLabel } = useI18n();
+  const { t, seatLabel, formatNumber } = useI18n();
   const { subscription, products } = useData();
   const options = useMemo(() => {
     const subscribed = subscription?.map((line) => ({ slug: line.product, name: line.name })) ?? products;
@@ -806,45 +1006,44 @@ function BulkSeatDialog({
   }, [subscription, products]);
   const [value, setValue] = useState("");
   const [busy, setBusy] = useState(false);
-  const [failures, setFailures] = useState<{ name: string; message: string }[]>([]);
-  const [done, setDone] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ result: BulkSeatResult; message: string } | null>(null);
+  const count = selection.kind === "matching" ? selection.count : selection.users.length;
 
+  // One request for the whole selection: the server changes every seat in one transaction.
   const run = async (event: FormEvent) => {
     event.preventDefault();
     if (!value) return;
     setBusy(true);
-    setFailures([]);
+    setError(null);
     const [product, type] = value.split(":");
-    const results = await forEachLimited(users, 4, async (user) => {
-      const path = `/users/${encodeURIComponent(user.id)}/seats/${encodeURIComponent(product)}`;
-      if (mode === "grant") {
-        const updated = await api<User>(path, { method: "PUT", body: { type } });
-        onChanged(updated, null);
-      } else {
-        await api(path, { method: "DELETE" });
-        onChanged(null, { userId: user.id, product });
+    const target = selection.kind === "matching" ? { filter: selection.filter } : { users: selection.users.map((u) => u.id) };
+    const name = options.find((o) => o.slug === product)?.name ?? product;
+    try {
+      const result =
+        mode === "grant"
+          ? await api<BulkSeatResult>(`/users/seats/${encodeURIComponent(product)}`, { method: "PUT", body: { type, ...target } })
+          : await api<BulkSeatResult>(`/users/seats/${encodeURIComponent(product)}/revoke`, { method: "POST", body: target });
+      const message = mode === "grant" ? t.bulkGranted(seatLabel(name, type), result.changed, result.unchanged) : t.bulkRevoked(name, result.changed, result.unchanged);
+      if (result.skipped.length === 0) onDone(message);
+      else {
+        setOutcome({ result, message });
+        setBusy(false);
       }
-    });
-    const failed = results
-      .map((result, i) => (result.status === "rejected" ? { name: users[i].name, message: errorText(result.reason) } : null))
-      .filter((x): x is { name: string; message: string } => x !== null);
-    const ok = users.length - failed.length;
-    setBusy(false);
-    if (failed.length === 0) onDone(t.bulkDone(ok, users.length));
-    else {
-      setFailures(failed);
-      setDone(ok);
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
     }
   };
 
   return (
     <Dialog
-      title={mode === "grant" ? t.bulkGrantTitle(users.length) : t.bulkRevokeTitle(users.length)}
-      onClose={() => (done !== null ? onDone(t.bulkDone(done, users.length)) : onClose())}
+      title={mode === "grant" ? t.bulkGrantTitle(count) : t.bulkRevokeTitle(count)}
+      onClose={() => (outcome ? onDone(outcome.message) : onClose())}
       busy={busy}
       footer={
-        done !== null ? (
-          <button type="button" className="button button-primary" onClick={() => onDone(t.bulkDone(done, users.length))}>
+        outcome ? (
+          <button type="button" className="button button-primary" onClick={() => onDone(outcome.message)}>
             {t.close}
           </button>
         ) : (
@@ -860,9 +1059,13 @@ function BulkSeatDialog({
       }
     >
       <form id="bulk-form" onSubmit={run} className="form">
-        <p className="dialog-intro">{t.namesAnd(users.slice(0, 5).map((u) => u.name), Math.max(0, users.length - 5))}</p>
-        <Field label={mode === "grant" ? t.seat : t.product} htmlFor="bulk-seat" help={mode === "grant" ? t.bulkGrantHelp : undefined}>
-          <select id="bulk-seat" value={value} onChange={(e) => setValue(e.target.value)} required disabled={done !== null}>
+        <p className="dialog-intro">
+          {selection.kind === "matching"
+            ? t.bulkAllMatching(formatNumber(selection.count))
+            : t.namesAnd(selection.users.slice(0, 5).map((u) => u.name), Math.max(0, selection.users.length - 5))}
+        </p>
+        <Field label={mode === "grant" ? t.seat : t.product} htmlFor="bulk-seat" help={mode === "grant" ? t.bulkGrantHelp : t.bulkRevokeHelp}>
+          <select id="bulk-seat" value={value} onChange={(e) => setValue(e.target.value)} required disabled={outcome !== null}>
             <option value="">{t.chooseSeat}</option>
             {mode === "grant"
               ? options.map((p) => (
@@ -878,15 +1081,18 @@ function BulkSeatDialog({
                 ))}
           </select>
         </Field>
-        {done !== null && <p>{t.bulkDone(done, users.length)}</p>}
-        {failures.length > 0 && (
-          <ul className="failures" role="alert">
-            {failures.map((f) => (
-              <li key={f.name}>
-                <strong>{f.name}</strong>: {f.message}
-              </li>
-            ))}
-          </ul>
+        <ErrorMessage>{error}</ErrorMessage>
+        {outcome && (
+          <>
+            <p>{outcome.message}</p>
+            <ul className="failures" role="alert">
+              {outcome.result.skipped.map((f) => (
+                <li key={f.user.id}>
+                  <strong>{f.user.name}</strong>: {f.message}
+                </li>
+              ))}
+            </ul>
+          </>
         )}
       </form>
     </Dialog>

@@ -47,7 +47,15 @@ export function register(app: App, { db }: RouteDeps): void {
     schema: {
       tags: ["account"],
       summary: "Who did what, newest first",
-      querystring: Type.Object({ actor: Type.Optional(Id), action: Type.Optional(Type.String({ maxLength: 100 })), ...PageQuery }, { additionalProperties: false }),
+      querystring: Type.Object(
+        {
+          actor: Type.Optional(Id),
+          action: Type.Optional(Type.String({ maxLength: 100 })),
+          target: Type.Optional({ ...Id, description: "extension: only entries about this target (a user's id, say)" }),
+          ...PageQuery,
+        },
+        { additionalProperties: false },
+      ),
       response: { 200: page(AuditEntry), ...problems(400, 401, 403) },
     },
     handler: async (request) => listAudit(db, userOf(request), request.query),

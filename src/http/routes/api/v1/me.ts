@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import {
   connectSession, createReleaseRequest, endSession, heartbeat, MAX_WAIT_SECONDS, mySeats, startSession,
 } from "../../../../services/agent-session.service.js";
+import { withLeaseToken } from "../../../../services/lease-token.service.js";
 import { streamAgentEvents } from "../../../plugins/agent-events.js";
 import { userOf } from "../../../plugins/auth.js";
 import { Heartbeat, MySeats, NewReleaseRequest, Platform, SessionMode, SupportSession } from "../../../../domain/shapes.js";
@@ -11,7 +12,7 @@ import type { App, RouteDeps } from "../../../types.js";
 
 const SessionParams = Type.Object({ id: IdParam });
 
-export function register(app: App, { engine }: RouteDeps): void {
+export function register(app: App, { engine, leases }: RouteDeps): void {
   const agent = { access: { auth: "user" as const } };
 
   app.get("/api/v1/me/seats", {
@@ -37,7 +38,9 @@ export function register(app: App, { engine }: RouteDeps): void {
       reply.raw.on("close", () => {
         if (!reply.raw.writableEnded) left.abort();
       });
-      return reply.code(201).send(await startSession(engine, userOf(request), request.body.product, request.body.wait, left.signal));
+      const principal = userOf(request);
+      const session = await startSession(engine, principal, request.body.product, request.body.wait, left.signal);
+      return reply.code(201).send(await withLeaseToken(engine.db, leases, principal, session));
     },
   });
 
@@ -53,7 +56,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       ),
       response: { 200: SupportSession, ...problems(400, 401, 404, 409) },
     },
-    handler: async (request) => connectSession(engine, userOf(request), request.params.id, request.body),
+    handler: async (request) => withLeaseToken(engine.db, leases, userOf(request), await connectSession(engine, userOf(request), request.params.id, request.body)),
   });
 
   app.post("/api/v1/me/sessions/:id/end", {
@@ -64,7 +67,7 @@ export function register(app: App, { engine }: RouteDeps): void {
       params: SessionParams,
       response: { 200: SupportSession, ...problems(401, 404, 409) },
     },
-    handler: async (request) => endSession(engine, userOf(request), request.params.id),
+    handler: async (request) => withLeaseToken(engine.db, leases, userOf(request), await endSession(engine, userOf(request), request.params.id)),
   });
 
   app.post("/api/v1/me/heartbeat", {
@@ -77,7 +80,7 @@ export function register(app: App, { engine }: RouteDeps): void {
         ...problems(401),
       },
     },
-    handler: async (request) => heartbeat(engine, userOf(request)),
+    handler: async (request) => heartbeat(engine, userOf(request), leases),
   });
 
   app.post("/api/v1/me/release-requests", {
@@ -96,6 +99,10 @@ export function register(app: App, { engine }: RouteDeps): void {
     schema: {
       tags: ["agent app"],
       summary: "Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked",
+      description:
+        "Each data: line is a JSON object with `type`. seat.granted, session.ended and seat.revoked come with an `id:` line; " +
+        "a client that reconnects with the header `Last-Event-ID` first gets the events after it (kept for an hour). " +
+        "queue.position events carry no id: the current positions are sent when the stream opens. The stream opens with `retry: 1000`.",
       produces: ["text/event-stream"],
     },
     handler: async (request, reply) => streamAgentEvents(engine, userOf(request), request, reply),

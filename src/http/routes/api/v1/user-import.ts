@@ -43,10 +43,22 @@ export function register(app: App, { db }: RouteDeps): void {
         summary: "Import users from CSV (email,name,role,seats,password): all or nothing; dryRun checks without writing",
         description:
           "Body text/csv, UTF-8, at most 20 MiB. Rows update the account's users with the same email and create the others. " +
-          "When the seats column is present, each row's seats are the user's complete set: seats it does not list are revoked. " +
+          "When the seats column is present, each row's seats are the user's complete set: seats it does not list are revoked (seats=add: only granted). " +
+          "Comma- or semicolon-separated (detected from the header line). " +
           "Send Accept: application/x-ndjson to receive {phase, done, total} progress lines, then a {result} line (or an {error} problem line).",
         consumes: [CSV],
-        querystring: Type.Object({ dryRun: Type.Boolean({ default: false }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            dryRun: Type.Boolean({ default: false }),
+            seats: Type.Optional(
+              Type.Union([Type.Literal("replace"), Type.Literal("add")], {
+                description: "extension: replace (the default) makes each row's seats the user's complete set, revoking unlisted ones; add grants the listed seats and revokes nothing",
+              }),
+            ),
+            details: Type.Optional(Type.Boolean({ description: "extension: list every user the import changes (seats granted, revoked, open sessions that end, role changes)" })),
+          },
+          { additionalProperties: false },
+        ),
         body: Type.String({ description: "the CSV file" }),
         response: { 200: ImportResult, ...problems(400, 401, 403, 413, 415) },
       },
@@ -54,7 +66,7 @@ export function register(app: App, { db }: RouteDeps): void {
         const principal = principalOf(request);
         const accountId = accountOf(principal);
         const file = readImport(request.body, principal);
-        const options = { dryRun: request.query.dryRun, lang: request.lang };
+        const options = { dryRun: request.query.dryRun, lang: request.lang, seats: request.query.seats, details: request.query.details };
         if (!String(request.headers.accept ?? "").includes(NDJSON)) return importUsers(db, principal, accountId, file, options);
 
         const stream = new PassThrough();
