@@ -91,6 +91,10 @@ eachBackend("response shapes", ({ t }) => {
     await ok(200, "GET", `/api/v1/users/${agent.id}`, admin);
     await ok(200, "PATCH", `/api/v1/users/${agent.id}`, { ...admin, body: { name: "Agent Smith" } });
     await ok(200, "PUT", `/api/v1/users/${agent.id}/seats/${slug}`, { ...admin, body: { type: "concurrent" } });
+    await ok(200, "GET", `/api/v1/users/count?seat=${slug}:concurrent`, admin);
+    await ok(200, "GET", `/api/v1/users/${agent.id}/activity`, admin);
+    await ok(200, "POST", `/api/v1/users/seats/${slug}/revoke`, { ...admin, body: { users: [agent.id] } });
+    await ok(200, "PUT", `/api/v1/users/seats/${slug}`, { ...admin, body: { users: [agent.id], type: "concurrent" } });
     await ok(200, "POST", "/api/v1/users/import", {
       ...admin,
       body: `email,name,role\n${uniqueSlug("csv")}@example.test,Csv User,agent\n`,
