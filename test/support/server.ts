@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { LEASE_KEY_SECRET } from "./app.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -15,7 +16,8 @@ export interface ServerProcess {
 export function runCli(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src/cli/seatkeeper.ts"), ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    // The test apps' lease key secret: a process beside an in-process test app shares its database, and so its keys.
+    env: { ...process.env, LOG_LEVEL: "warn", SEATKEEPER_LEASE_KEY_SECRET: LEASE_KEY_SECRET, ...env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -463,6 +463,8 @@ export interface paths {
                     actor?: string;
                     cursor?: string;
                     limit: number;
+                    /** @description extension: only entries about this target (a user's id, say) */
+                    target?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3793,8 +3795,10 @@ export interface paths {
                     limit: number;
                     q?: string;
                     role?: "admin" | "manager" | "agent";
-                    /** @description <product>:named or <product>:concurrent */
+                    /** @description <product>:named or <product>:concurrent; extension: none, users without any seat */
                     seat?: string;
+                    /** @description extension: name (the default: accents and case ignored, Élodie before Zoé) or email, - for descending; a cursor continues its own sort */
+                    sort?: "name" | "-name" | "email" | "-email";
                 };
                 header?: never;
                 path?: never;
@@ -4614,6 +4618,148 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/users/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Extension: a user's last sign-in, last seat use, and the seats its open support sessions hold now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            holding: {
+                                product: string;
+                                /** @enum {string} */
+                                seatType: "named" | "concurrent";
+                                /** @description open support sessions of that product */
+                                sessions: number;
+                                sharedSessionId: string | null;
+                                /** Format: date-time */
+                                since: string;
+                                /** @enum {string} */
+                                state: "pending" | "active";
+                            }[];
+                            lastSeatUse: {
+                                /** Format: date-time */
+                                at: string;
+                                product: string;
+                            } | null;
+                            lastSignInAt: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/seats/{product}": {
         parameters: {
             query?: never;
@@ -4934,6 +5080,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Extension: how many users match the users list's filters */
+        get: {
+            parameters: {
+                query?: {
+                    active?: boolean;
+                    q?: string;
+                    role?: "admin" | "manager" | "agent";
+                    /** @description <product>:named or <product>:concurrent; extension: none, users without any seat */
+                    seat?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/import": {
         parameters: {
             query?: never;
@@ -4945,12 +5247,16 @@ export interface paths {
         put?: never;
         /**
          * Import users from CSV (email,name,role,seats,password): all or nothing; dryRun checks without writing
-         * @description Body text/csv, UTF-8, at most 20 MiB. Rows update the account's users with the same email and create the others. When the seats column is present, each row's seats are the user's complete set: seats it does not list are revoked. Send Accept: application/x-ndjson to receive {phase, done, total} progress lines, then a {result} line (or an {error} problem line).
+         * @description Body text/csv, UTF-8, at most 20 MiB. Rows update the account's users with the same email and create the others. When the seats column is present, each row's seats are the user's complete set: seats it does not list are revoked (seats=add: only granted). Comma- or semicolon-separated (detected from the header line). Send Accept: application/x-ndjson to receive {phase, done, total} progress lines, then a {result} line (or an {error} problem line).
          */
         post: {
             parameters: {
                 query: {
+                    /** @description extension: list every user the import changes (seats granted, revoked, open sessions that end, role changes) */
+                    details?: boolean;
                     dryRun: boolean;
+                    /** @description extension: replace (the default) makes each row's seats the user's complete set, revoking unlisted ones; add grants the listed seats and revokes nothing */
+                    seats?: "replace" | "add";
                 };
                 header?: never;
                 path?: never;
@@ -4970,6 +5276,34 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description extension, with details=true: every user the import changes, in file order */
+                            changes?: {
+                                /** @description what changes about the user itself: name, role, privileges, billingContact, password */
+                                changed: string[];
+                                email: string;
+                                granted: {
+                                    openSessions: number;
+                                    previous: ("named" | "concurrent") | null;
+                                    product: string;
+                                    /** @enum {string} */
+                                    type: "named" | "concurrent";
+                                }[];
+                                /** @enum {string} */
+                                kind: "create" | "update";
+                                name: string;
+                                revoked: {
+                                    /** @description open support sessions the revocation ends */
+                                    openSessions: number;
+                                    product: string;
+                                    /** @enum {string} */
+                                    type: "named" | "concurrent";
+                                }[];
+                                role?: {
+                                    from: string | null;
+                                    to: string;
+                                };
+                                row: number;
+                            }[];
                             created: number;
                             dryRun: boolean;
                             errors: {
@@ -4978,6 +5312,12 @@ export interface paths {
                                 /** @description line of the file where the row starts; the header is line 1 */
                                 row: number;
                             }[];
+                            /** @description extension, with details=true: seats granted or switched to the other type */
+                            seatsGranted?: number;
+                            /** @description extension, with details=true: seats revoked (replace mode only) */
+                            seatsRevoked?: number;
+                            /** @description extension, with details=true: open support sessions the revocations end */
+                            sessionsEnded?: number;
                             unchanged: number;
                             updated: number;
                         };
@@ -5097,6 +5437,407 @@ export interface paths {
                 };
                 /** @description application/problem+json */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/seats/{product}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Extension: grant one seat to many users at once (listed, or every user matching a filter), in one transaction
+         * @description Replaces each user's other type for that product, as PUT /users/{id}/seats/{product} does. Named seats are all or nothing: when fewer are left than users who need one, nothing changes (409 NO_NAMED_SEAT_AVAILABLE). Inactive users get no named seat and are listed in skipped.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description product slug, e.g. remote-support-v5 */
+                    product: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "named" | "concurrent";
+                        /** @description these users (unknown ids are ignored) */
+                        users: string[];
+                    } | {
+                        /** @description every user matching the users list's filters */
+                        filter: {
+                            active?: boolean;
+                            q?: string;
+                            /** @enum {string} */
+                            role?: "admin" | "manager" | "agent";
+                            /** @description <product>:named or <product>:concurrent; extension: none, users without any seat */
+                            seat?: string;
+                        };
+                        /** @enum {string} */
+                        type: "named" | "concurrent";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed: number;
+                            /** @description users the request named or its filter matched */
+                            matched: number;
+                            /** @description users left as they were, and why (an inactive user gets no named seat) */
+                            skipped: {
+                                code: string;
+                                message: string;
+                                user: {
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            /** @description already held that seat (or, revoking, none) */
+                            unchanged: number;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/seats/{product}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extension: revoke one product's seat from many users at once (listed, or every user matching a filter); held shared seats are freed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description product slug, e.g. remote-support-v5 */
+                    product: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description these users (unknown ids are ignored) */
+                        users: string[];
+                    } | {
+                        /** @description every user matching the users list's filters */
+                        filter: {
+                            active?: boolean;
+                            q?: string;
+                            /** @enum {string} */
+                            role?: "admin" | "manager" | "agent";
+                            /** @description <product>:named or <product>:concurrent; extension: none, users without any seat */
+                            seat?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed: number;
+                            /** @description users the request named or its filter matched */
+                            matched: number;
+                            /** @description users left as they were, and why (an inactive user gets no named seat) */
+                            skipped: {
+                                code: string;
+                                message: string;
+                                user: {
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            /** @description already held that seat (or, revoking, none) */
+                            unchanged: number;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
