@@ -29,7 +29,8 @@ import {
 } from "./lib/databases.js";
 import { request } from "./lib/http.js";
 import { rowNotes, scenarioTable, type Row } from "./lib/report.js";
-import { seedAgents, seedPrefix, seedTenant, type Tenant } from "./lib/seed.js";
+import { seedAgents, seedPrefix, seedTenant, seedWebhook, type Tenant } from "./lib/seed.js";
+import { startDeadReceiver } from "./lib/dead-receiver.js";
 import { checkoutOf, mainThreadProfile, runCommand, startServer, type Checkout, type Server } from "./lib/servers.js";
 import type { Occupancy } from "./lib/stats.js";
 
@@ -165,6 +166,12 @@ async function occupiedAfter(server: Server, tenant: Tenant): Promise<number | u
   return items.find((i) => i.product === tenant.product)?.concurrent.occupied;
 }
 
+async function pendingDeliveries(server: Server, tenant: Tenant): Promise<number | undefined> {
+  const reply = await request(false, `${server.url}/api/v1/webhooks`, "GET", tenant.adminToken);
+  if (reply.status !== 200) return undefined;
+  return (JSON.parse(reply.text) as { items: { pending: number }[] }).items.reduce((sum, e) => sum + e.pending, 0);
+}
+
 async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
   const n = rowNumber++;
   const label = `${n}-${variant.name.replace("/", "-")}-${path.basename(checkout.dir)}`;
@@ -174,9 +181,11 @@ async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
   let databaseName: string | undefined;
   let dataDir: string | undefined;
   const window = { fromUs: 0, toUs: 0 };
+  const dead = variant.deadWebhook ? await startDeadReceiver() : undefined;
+  const hookEnv: Record<string, string> = dead ? { SEATKEEPER_WEBHOOK_ALLOW_PRIVATE: "1", SEATKEEPER_WEBHOOK_ALLOW_HTTP: "1" } : {};
   const startAll = async (env: Record<string, string>) => {
     // Together: on a fresh database one migrates while the others wait on the migration lock.
-    const started = await Promise.allSettled(Array.from({ length: variant.processes }, (_, i) => startServer(checkout, { env, operatorToken, profileDir: profileOf(i) })));
+    const started = await Promise.allSettled(Array.from({ length: variant.processes }, (_, i) => startServer(checkout, { env: { ...env, ...hookEnv }, operatorToken, profileDir: profileOf(i) })));
     for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
     const failed = started.find((s) => s.status === "rejected");
     if (failed) throw failed.reason;
@@ -192,6 +201,7 @@ async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
       const url = await createDatabase(databaseName);
       await startAll({ DATABASE_URL: url });
       tenant = await seedTenant(servers[0].url, operatorToken, variant.seats, variant.leaseTtlSeconds);
+      if (dead) await seedWebhook(servers[0].url, tenant, dead.url);
       sampler = await connectPostgres(url);
       insertSeconds = await timed(() => seedAgents(sampler!, { tenant, prefix, agents: variant.agents, openLeases }));
     } else {
@@ -199,8 +209,13 @@ async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
       // the agents into the directory, and start it again.
       dataDir = path.join(scratch, `pglite-${n}`);
       copyDir(await pgliteTemplate(checkout), dataDir);
-      const first = await startServer(checkout, { env: { SEATKEEPER_DATA_DIR: dataDir }, operatorToken });
-      tenant = await seedTenant(first.url, operatorToken, variant.seats, variant.leaseTtlSeconds).finally(() => first.stop());
+      const first = await startServer(checkout, { env: { SEATKEEPER_DATA_DIR: dataDir, ...hookEnv }, operatorToken });
+      tenant = await seedTenant(first.url, operatorToken, variant.seats, variant.leaseTtlSeconds)
+        .then(async (t) => {
+          if (dead) await seedWebhook(first.url, t, dead.url);
+          return t;
+        })
+        .finally(() => first.stop());
       const db = await openPglite(checkout, dataDir);
       try {
         insertSeconds = await timed(() => seedAgents(db, { tenant, prefix, agents: variant.agents, openLeases }));
@@ -243,7 +258,9 @@ async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
       };
     });
     const leftOpen = variant.workload.kind === "cycles" ? await occupiedAfter(servers[0], tenant) : undefined;
+    const outbox = dead ? await pendingDeliveries(servers[0], tenant) : undefined;
     await Promise.all(servers.map((s) => s.stop()));
+    if (dead) process.stdout.write(` (${outbox} deliveries written to the outbox for 11 dead endpoints; they were sent ${dead.connections()}, none answered)`);
     const profiles = opts.profile ? profilesOf(servers.map((_, i) => profileOf(i)!), window) : undefined;
 
     // A ceiling that cannot be measured (no pgbench) leaves the row without a ratio, not failed.
@@ -310,6 +327,7 @@ async function runVariant(variant: Variant, checkout: Checkout): Promise<Row> {
     await sampler?.close();
     if (databaseName) await dropDatabase(databaseName);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await dead?.close();
   }
 }
 

@@ -20,11 +20,13 @@ export interface Variant {
   leaseTtlSeconds?: number;
   /** After the window, this many agents start a session at once on fresh sockets. */
   burst?: number;
+  /** Every event goes to a webhook endpoint that accepts connections and never answers (a dead receiver). */
+  deadWebhook?: boolean;
   /** The bare one-transaction checkout rate measured beside it. */
   ceiling?: { kind: "pgbench"; clients: number } | { kind: "pglite"; clients: number[] };
 }
 
-export const SCENARIOS = ["shared", "hot-pool", "pglite", "heartbeats"] as const;
+export const SCENARIOS = ["shared", "webhooks", "hot-pool", "pglite", "heartbeats"] as const;
 
 /** 60 agents share 10 seats, each holding 0–20 ms, waiting up to 30 s for a seat. */
 function shared(backend: Backend): Variant {
@@ -54,9 +56,14 @@ export function variants(leases: number): Variant[] {
     openLeases: true,
     leaseTtlSeconds: 3600,
   });
+  // The shared rows again, every seat change also told to a dead webhook endpoint: the
+  // decisions must not slow down (the outbox row is written with the change; sending is the worker's).
+  const deadWebhook = (backend: Backend): Variant => ({ ...shared(backend), scenario: "webhooks", name: `webhooks/${backend}`, deadWebhook: true });
   return [
     shared("postgres"),
     shared("pglite"),
+    deadWebhook("postgres"),
+    deadWebhook("pglite"),
     {
       scenario: "hot-pool",
       name: "hot-pool/postgres",

@@ -10,6 +10,7 @@ test("defaults match the documented table", () => {
   assert.equal(config.dataDir, "./data");
   assert.equal(config.demo, false);
   assert.equal(config.logFormat, "json");
+  assert.deepEqual(config.webhooks, { deliver: true, key: undefined, allowPrivate: false, allowHttp: false, timeoutMs: 10_000, retryBaseMs: 30_000, pollMs: 1000 });
   assert.ok(Object.isFrozen(config));
 });
 
@@ -22,6 +23,9 @@ test("a bad value stops start-up with a message naming the variable", () => {
     [{ SEATKEEPER_OPERATOR_TOKEN: "short" }, "SEATKEEPER_OPERATOR_TOKEN"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ LOG_FORMAT: "xml" }, "LOG_FORMAT"],
+    [{ SEATKEEPER_WEBHOOK_KEY: "too short to seal anything" }, "SEATKEEPER_WEBHOOK_KEY"],
+    [{ SEATKEEPER_WEBHOOK_ALLOW_PRIVATE: "maybe" }, "SEATKEEPER_WEBHOOK_ALLOW_PRIVATE"],
+    [{ SEATKEEPER_WEBHOOK_TIMEOUT_MS: "5" }, "SEATKEEPER_WEBHOOK_TIMEOUT_MS"],
   ];
   for (const [env, variable] of cases) {
     assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.includes(variable));

@@ -4,6 +4,9 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_SWEEP_INTERVAL_MS = 1000;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+export const DEFAULT_WEBHOOK_RETRY_BASE_MS = 30_000;
+export const DEFAULT_WEBHOOK_POLL_MS = 1000;
 export const DEFAULT_LEASE_KEY_ROTATION_DAYS = 30;
 /** Below this a lease key secret is too easy to guess (`openssl rand -base64 32` gives 44). */
 export const MIN_LEASE_KEY_SECRET_LENGTH = 32;
@@ -39,6 +42,24 @@ export interface Config {
   readonly leaseKeySecret: string | undefined;
   /** How often a new lease signing key is made; the previous one stays published until the next. */
   readonly leaseKeyRotationDays: number;
+  readonly webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** This process sends deliveries (every process does unless told not to). */
+  readonly deliver: boolean;
+  /** Seals endpoints' signing secrets; undefined: a key file in the data directory. */
+  readonly key: string | undefined;
+  /** Deliveries may go to loopback and private addresses (tests, an intranet). */
+  readonly allowPrivate: boolean;
+  /** Endpoints may be plain http:// (tests). */
+  readonly allowHttp: boolean;
+  /** An attempt that has no answer within this fails. */
+  readonly timeoutMs: number;
+  /** The pause after a first failed attempt; doubled after each further one. */
+  readonly retryBaseMs: number;
+  /** How often each process looks for deliveries due. */
+  readonly pollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +105,13 @@ function publicUrl(env: Env, host: string, port: number): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
+/** SEATKEEPER_WEBHOOK_KEY: at least 32 characters (a passphrase or random base64; it is hashed to the AES key). */
+function webhookKey(env: Env): string | undefined {
+  const raw = env.SEATKEEPER_WEBHOOK_KEY || undefined;
+  if (raw !== undefined && raw.length < 32) throw new ConfigError("SEATKEEPER_WEBHOOK_KEY", "must be at least 32 characters long (e.g. `openssl rand -base64 32`)");
+  return raw;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const LOG_FORMATS: readonly LogFormat[] = ["pretty", "json"];
 
@@ -123,6 +151,15 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     sweepIntervalMs: integer(env, "SEATKEEPER_SWEEP_INTERVAL_MS", DEFAULT_SWEEP_INTERVAL_MS, 50, 60_000),
     trustProxy: flag(env, "SEATKEEPER_TRUST_PROXY", false),
     publicUrl: publicUrl(env, host, port),
+    webhooks: Object.freeze({
+      deliver: flag(env, "SEATKEEPER_WEBHOOK_DELIVERY", true),
+      key: webhookKey(env),
+      allowPrivate: flag(env, "SEATKEEPER_WEBHOOK_ALLOW_PRIVATE", false),
+      allowHttp: flag(env, "SEATKEEPER_WEBHOOK_ALLOW_HTTP", false),
+      timeoutMs: integer(env, "SEATKEEPER_WEBHOOK_TIMEOUT_MS", DEFAULT_WEBHOOK_TIMEOUT_MS, 100, 60_000),
+      retryBaseMs: integer(env, "SEATKEEPER_WEBHOOK_RETRY_BASE_MS", DEFAULT_WEBHOOK_RETRY_BASE_MS, 10, 3_600_000),
+      pollMs: integer(env, "SEATKEEPER_WEBHOOK_POLL_MS", DEFAULT_WEBHOOK_POLL_MS, 10, 60_000),
+    }),
     leaseKeySecret,
     leaseKeyRotationDays: integer(env, "SEATKEEPER_LEASE_KEY_ROTATION_DAYS", DEFAULT_LEASE_KEY_ROTATION_DAYS, 1, 3650),
   });

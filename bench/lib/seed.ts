@@ -32,6 +32,18 @@ export async function seedTenant(baseUrl: string, operatorToken: string, seats: 
   return { accountId: account.id, product, adminToken: token };
 }
 
+/**
+ * Endpoints of the tenant's account for every webhook event, at `url`: eleven of them, with
+ * queue thresholds 30, 32 … 50, so that the queue's length, which moves around there under
+ * the shared workload, keeps crossing one of them and the outbox gets rows.
+ */
+export async function seedWebhook(baseUrl: string, tenant: Tenant, url: string): Promise<void> {
+  const events = ["pool.exhausted", "pool.available", "queue.waiting_over", "release_request.created", "shared_session.ended_by_admin", "lease.expired", "subscription.changed", "seat.granted", "seat.revoked"];
+  for (let threshold = 30; threshold <= 50; threshold += 2) {
+    await call(baseUrl, "POST", "/api/v1/webhooks", tenant.adminToken, { url, events, queueThreshold: threshold }, 201);
+  }
+}
+
 /** Ten characters of the id alphabet: agents' ids are `<prefix>_<this><16 hex digits>`. */
 export function seedPrefix(): string {
   const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";

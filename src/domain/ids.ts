@@ -2,7 +2,7 @@ import { randomFillSync } from "node:crypto";
 
 // Ids are opaque strings with a type prefix, e.g. `usr_3h7k…`. Time-ordered (a
 // millisecond clock first) so that new rows land at the end of indexes.
-export type IdPrefix = "acct" | "usr" | "prod" | "tok" | "aud" | "sess" | "ss" | "rr" | "grp" | "scim" | "wait" | "lkey";
+export type IdPrefix = "acct" | "usr" | "prod" | "tok" | "aud" | "sess" | "ss" | "rr" | "grp" | "scim" | "wait" | "lkey" | "whk" | "evt";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

@@ -6,6 +6,7 @@
 import { Type, type Static, type TSchema } from "typebox";
 import { PRIVILEGES, ROLES } from "./access.js";
 import { SEAT_TYPES } from "./seat-rules.js";
+import { DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES } from "./webhook-events.js";
 
 /** A string enum that validates with one clear error ("must be one of: …"). */
 export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
@@ -332,6 +333,112 @@ export type ImportResult = Static<typeof ImportResult>;
 export const ImportProgress = Type.Object({ phase: StringEnum(["validating", "hashing", "writing"]), done: Type.Integer(), total: Type.Integer() });
 export type ImportProgress = Static<typeof ImportProgress>;
 
+// Webhooks (docs/webhooks.md)
+export const WebhookEventTypeName = StringEnum(WEBHOOK_EVENT_TYPES);
+export const WebhookEndpoint = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  description: Nullable(Type.String()),
+  events: Type.Array(WebhookEventTypeName),
+  queueThreshold: Type.Integer({ description: "queue.waiting_over fires when this many agents wait for a seat of a product" }),
+  enabled: Type.Boolean(),
+  secretHint: Type.String({ description: "the first characters of the signing secret" }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type WebhookEndpoint = Static<typeof WebhookEndpoint>;
+export const ListedWebhookEndpoint = Type.Object({
+  ...WebhookEndpoint.properties,
+  pending: Type.Integer({ description: "deliveries not sent yet (or being retried)" }),
+  failed: Type.Integer({ description: "deliveries given up after 24 h" }),
+});
+export type ListedWebhookEndpoint = Static<typeof ListedWebhookEndpoint>;
+export const WebhookEndpoints = Type.Object({ items: Type.Array(ListedWebhookEndpoint) });
+export type WebhookEndpoints = Static<typeof WebhookEndpoints>;
+export const WebhookEndpointWithSecret = Type.Object({
+  ...WebhookEndpoint.properties,
+  secret: Type.String({ description: "the signing secret (whsec_…), shown only in this answer" }),
+});
+export type WebhookEndpointWithSecret = Static<typeof WebhookEndpointWithSecret>;
+export const WebhookAttempt = Type.Object({
+  n: Type.Integer(),
+  at: Timestamp,
+  status: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  durationMs: Type.Integer(),
+});
+export const WebhookDelivery = Type.Object({
+  id: Type.String(),
+  eventId: Type.String(),
+  eventType: WebhookEventTypeName,
+  state: StringEnum(DELIVERY_STATUSES),
+  attempts: Type.Integer(),
+  createdAt: Timestamp,
+  nextAttemptAt: Nullable(Timestamp),
+  deliveredAt: Nullable(Timestamp),
+  lastStatus: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  replayOf: Nullable(Type.String()),
+  payload: Type.Record(Type.String(), Type.Unknown(), { description: "the JSON body sent" }),
+  log: Type.Array(WebhookAttempt),
+});
+export type WebhookDelivery = Static<typeof WebhookDelivery>;
+
+// Seat-sizing advice (GET /usage/advice)
+export const ReplayedCapacity = Type.Object({
+  capacity: Type.Integer(),
+  refusals: Type.Integer({ description: "requests that found no free seat on arrival" }),
+  turnedAway: Type.Integer({ description: "requests that never got a seat (did not wait, or gave up)" }),
+  served: Type.Integer(),
+  waitP95Seconds: Type.Number({ description: "95th percentile of the wait of the requests served (0 for one served at once)" }),
+  waitMeanSeconds: Type.Number(),
+});
+export type ReplayedCapacity = Static<typeof ReplayedCapacity>;
+export const SeatAdvice = Type.Object({
+  product: Type.String(),
+  days: Type.Integer(),
+  from: Timestamp,
+  to: Timestamp,
+  capacity: Type.Integer({ description: "today's concurrent seats" }),
+  recorded: Type.Object({
+    requests: Type.Integer(),
+    served: Type.Integer(),
+    refusals: Type.Integer(),
+    abandoned: Type.Integer({ description: "waits given up without a seat (counted as demand)" }),
+    refusedWithoutWaiting: Type.Integer(),
+  }),
+  current: ReplayedCapacity,
+  suggested: Nullable(Type.Integer({ description: "the fewest seats that would have refused at most 1 % of the requests (none, below 100 requests)" })),
+  confidence: Type.Object({ level: StringEnum(["none", "low", "medium", "high"]), statement: Type.String() }),
+  items: Type.Array(ReplayedCapacity, { description: "one row per capacity from −50 % to +100 % of today's" }),
+});
+export type SeatAdvice = Static<typeof SeatAdvice>;
+
+// Dormant named seats
+export const DormantReclaim = StringEnum(["off", "convert", "revoke"], {
+  description: "what the server does with dormant named seats on its own: nothing, convert them to concurrent, or revoke them",
+});
+export const DormantSettings = Type.Object({
+  days: Type.Integer({ minimum: 1, maximum: 365, description: "a named seat unused this many days is dormant (default 30)" }),
+  reclaim: DormantReclaim,
+});
+export type DormantSettings = Static<typeof DormantSettings>;
+export const DormantSeat = Type.Object({
+  user: UserRef,
+  product: Type.String(),
+  grantedAt: Timestamp,
+  lastUsedAt: Nullable(Timestamp),
+  idleDays: Type.Integer(),
+});
+export type DormantSeat = Static<typeof DormantSeat>;
+export const DormantSeats = Type.Object({ days: Type.Integer(), reclaim: DormantReclaim, items: Type.Array(DormantSeat) });
+export type DormantSeats = Static<typeof DormantSeats>;
+export const SeatRef = Type.Object({ userId: Type.String(), product: Type.String() });
+export const ReclaimResult = Type.Object({
+  reclaimed: Type.Array(SeatRef),
+  skipped: Type.Array(SeatRef, { description: "not dormant (or not a named seat) any more" }),
+});
+export type ReclaimResult = Static<typeof ReclaimResult>;
 /** GET /users/count: how many users match the users list's filters. */
 export const UserCount = Type.Object({ total: Type.Integer() });
 export type UserCount = Static<typeof UserCount>;

@@ -10,6 +10,8 @@ import type { DatabaseHandle } from "../store/database.js";
 import { startEngine } from "../services/engine.js";
 import { startSweeper } from "../services/sweeper.js";
 import { productDisplayName } from "../services/product.service.js";
+import { startWebhookWorker } from "../services/webhook-worker.js";
+import { secretBox } from "../services/webhook-secret.js";
 import { LeaseSigner } from "../services/lease-keys.service.js";
 import { pickLanguage, type Language } from "../domain/messages.js";
 import { newId } from "../domain/ids.js";
@@ -34,6 +36,9 @@ import * as me from "./routes/api/v1/me.js";
 import * as sharedSessions from "./routes/api/v1/shared-sessions.js";
 import * as scimTokens from "./routes/api/v1/scim-tokens.js";
 import * as groups from "./routes/api/v1/groups.js";
+import * as webhooks from "./routes/api/v1/webhooks.js";
+import * as usageAdvice from "./routes/api/v1/usage-advice.js";
+import * as dormantSeats from "./routes/api/v1/dormant-seats.js";
 import * as scim from "./routes/scim/v2/index.js";
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -108,6 +113,10 @@ export async function buildApp({ config, database, logger = true, sweeper = true
     const stop = startSweeper(database, config.sweepIntervalMs, (error) => app.log.error({ err: error }, "sweep failed"));
     app.addHook("onClose", stop);
   }
+  if (config.webhooks.deliver) {
+    const worker = startWebhookWorker(db, config, secretBox(config), (error) => app.log.error({ err: error }, "webhook delivery failed"));
+    app.addHook("onClose", () => worker.stop());
+  }
 
   const leases = await LeaseSigner.open(db, config, (error) => app.log.warn({ err: error }, "lease key reload failed"));
   const deps = { db, config, engine, leases };
@@ -124,6 +133,9 @@ export async function buildApp({ config, database, logger = true, sweeper = true
   me.register(app, deps);
   scimTokens.register(app, deps);
   groups.register(app, deps);
+  webhooks.register(app, deps);
+  usageAdvice.register(app, deps);
+  dormantSeats.register(app, deps);
   await scim.register(app, deps);
 
   const webDist = findWebDist();

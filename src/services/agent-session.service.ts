@@ -10,6 +10,7 @@ import type { Db } from "../store/database.js";
 import { insertAudit } from "../store/audit.repository.js";
 import { findServedRequest, readSeatsOf } from "../store/pool.repository.js";
 import { listReleaseRequestsOfAgent, upsertReleaseRequest } from "../store/release-request.repository.js";
+import { enqueueWebhooks } from "../store/webhook.repository.js";
 import { findAssignment } from "../store/seat.repository.js";
 import { heartbeatMany, type HeartbeatResult } from "../store/shared-session.repository.js";
 import { findSessionProduct, pendingSessionsOf } from "../store/support-session.repository.js";
@@ -226,13 +227,15 @@ export async function createReleaseRequest(engine: Engine, principal: UserPrinci
       target: { type: "product", id: product.slug, name: product.name },
       details: { message: message ?? null },
     });
-    return {
+    const view = {
       id: request.id,
       product: product.slug,
       user: { id: user.id, name: user.name, email: user.email },
       message: request.message,
       createdAt: request.created_at.toISOString(),
     };
+    await enqueueWebhooks(tx, accountId, [{ id: newId("evt"), type: "release_request.created", createdAt: request.created_at, data: view }]);
+    return view;
   });
 }
 

@@ -18,7 +18,8 @@ import { randomInt } from "node:crypto";
 import { DomainError } from "../domain/errors.js";
 import { decideGroupSeat, GROUP_SOURCE } from "../domain/group-seat.js";
 import { newId } from "../domain/ids.js";
-import { formatSupportKey, SeatPool, type Actor, type AgentSeat, type IdSource, type QueueEntry } from "../domain/seat-pool.js";
+import { formatSupportKey, freeSeats, SeatPool, waitingEntries, type Actor, type AgentSeat, type IdSource, type QueueEntry } from "../domain/seat-pool.js";
+import type { WebhookEvent, WebhookEventType } from "../domain/webhooks.js";
 import { decideNamedGrant, decideSubscriptionChange, type SeatType } from "../domain/seat-rules.js";
 import type { Db } from "../store/database.js";
 import type { AuditActor, AuditEntry } from "../store/audit.repository.js";
@@ -59,6 +60,9 @@ export class OpenPool {
   readonly served = new Map<string, SessionWithLease>();
   readonly connections = new Map<string, { mode: string; platform: string }>();
   readonly totalBefore: number;
+  /** Seats free for a new start, and agents waiting, as the database had them (webhooks tell of the change). */
+  private readonly freeBefore: number;
+  private readonly waitingBefore: number;
 
   constructor(
     private readonly change: SeatChange,
@@ -73,6 +77,9 @@ export class OpenPool {
     readonly validTokens: Set<string>,
   ) {
     this.totalBefore = machine.state.total;
+    const before = { product: product.slug, total: this.totalBefore, occupied: occupiedBefore, queue: queueBefore };
+    this.freeBefore = freeSeats(before, machine.now);
+    this.waitingBefore = waitingEntries(before, machine.now).length;
   }
 
   get now(): Date {
@@ -94,7 +101,7 @@ export class OpenPool {
   }
 
   /** What this pool's change writes and signals (written once, by withSeats). */
-  flush(): { flush: PoolFlush; signals: Signal[] } {
+  flush(): { flush: PoolFlush; signals: Signal[]; events: WebhookEvent[] } {
     const { machine, product } = this;
     const accountId = this.change.accountId;
     const flush: PoolFlush = {
@@ -112,9 +119,26 @@ export class OpenPool {
     for (const { userId, requestId } of machine.writes.served) signals.push({ t: "served", a: accountId, u: userId, r: requestId });
     const queueKey = (q: { userId: string; seq: number | null; reservedUntil: Date | null }[]) => q.map((e) => `${e.userId}:${e.seq}:${e.reservedUntil?.getTime()}`).join();
     if (queueKey(this.queueBefore) !== queueKey(machine.state.queue)) signals.push({ t: "pool", a: accountId, p: product.id });
-    return { flush, signals };
+    return { flush, signals, events: this.poolEvents() };
   }
 
+  /** pool.exhausted when the last free seat went, pool.available when one came back, queue.waiting_over when more wait. */
+  private poolEvents(): WebhookEvent[] {
+    const { state, now } = this.machine;
+    const free = freeSeats(state, now);
+    const waiting = waitingEntries(state, now).length;
+    const data = { product: this.product.slug, total: state.total, occupied: state.occupied, waiting };
+    const events: WebhookEvent[] = [];
+    if (this.freeBefore > 0 && free === 0 && state.total > 0) events.push(webhookEvent("pool.exhausted", now, data));
+    if (this.freeBefore === 0 && free > 0) events.push(webhookEvent("pool.available", now, { ...data, free }));
+    if (waiting > this.waitingBefore) events.push({ ...webhookEvent("queue.waiting_over", now, data), waiting: { before: this.waitingBefore, after: waiting } });
+    return events;
+  }
+
+}
+
+function webhookEvent(type: WebhookEventType, now: Date, data: Record<string, unknown>): WebhookEvent {
+  return { id: newId("evt"), type, createdAt: now, data };
 }
 
 /**
@@ -126,6 +150,8 @@ export class SeatChange {
   private readonly audits: { actor: AuditActor; entry: AuditEntry }[] = [];
   /** Products where a named seat may have been freed or added: waiting group members get it. */
   private readonly namedFreed = new Set<string>();
+  /** Webhook events of this change, written to the outbox with it. */
+  private readonly events: WebhookEvent[] = [];
   readonly actor: AuditActor;
 
   constructor(
@@ -155,6 +181,11 @@ export class SeatChange {
 
   audit(entry: AuditEntry, actor: AuditActor = this.actor): void {
     this.audits.push({ actor, entry });
+  }
+
+  /** An event for the account's webhook endpoints, delivered once this change commits. */
+  webhook(type: WebhookEventType, data: Record<string, unknown>): void {
+    this.events.push(webhookEvent(type, new Date(), data));
   }
 
   private get by(): Actor {
@@ -194,6 +225,7 @@ export class SeatChange {
         if (s.state === "ended") machine.knowEnded(s.id, s.user_id, s.ended_by_admin);
       }
       for (const e of loaded.expired) {
+        this.webhook("lease.expired", { product: product.slug, sharedSessionId: e.id, userId: e.userId, leaseExpiredAt: e.leaseExpiredAt.toISOString() });
         this.audit(
           { action: "lease.expired", target: { type: "shared_session", id: e.id }, details: { product: product.slug, userId: e.userId, leaseExpiredAt: e.leaseExpiredAt.toISOString() } },
           SYSTEM_ACTOR,
@@ -248,6 +280,7 @@ export class SeatChange {
       target: { type: "user", id: user.id, name: user.name },
       details: { product: product.slug, type, ...(current && { previous: current.type }), source },
     });
+    this.webhook("seat.granted", { product: product.slug, user: { id: user.id, name: user.name }, type, previous: current?.type ?? null, source });
     return { changed: true };
   }
 
@@ -261,6 +294,7 @@ export class SeatChange {
     if (open) this.seatChanged(open, user.id, null, reason === "manual" ? "seat_revoked" : reason);
     if (current.type === "named") this.namedFreed.add(productId);
     this.audit({ action: "seat.revoked", target: { type: "user", id: user.id, name: user.name }, details: { product: product.slug, type: current.type, reason } });
+    this.webhook("seat.revoked", { product: product.slug, user: { id: user.id, name: user.name }, type: current.type, reason });
     return { changed: true };
   }
 
@@ -302,6 +336,9 @@ export class SeatChange {
       await upsertAssignments(this.tx, this.accountId, grants.filter((g) => g.type === type), source);
     }
     for (const { open, userId, to } of changes) this.seatChanged(open, userId, to, to === null ? "seat_revoked" : "seat_changed");
+    const slug = (productId: string) => this.product(productId).slug;
+    for (const g of grants) this.webhook("seat.granted", { product: slug(g.productId), user: { id: g.userId }, type: g.type, previous: g.previous, source });
+    for (const r of revokes) this.webhook("seat.revoked", { product: slug(r.productId), user: { id: r.userId }, type: r.type, reason: source });
   }
 
   /**
@@ -326,7 +363,9 @@ export class SeatChange {
     for (const { product_id } of await deleteNamedAssignments(this.tx, this.accountId, user.id)) {
       this.namedFreed.add(product_id);
       this.seatGiven(user.id, product_id, null);
-      this.audit({ action: "seat.revoked", target: { type: "user", id: user.id, name: user.name }, details: { product: this.products.get(product_id)?.slug ?? product_id, type: "named", reason } });
+      const product = this.products.get(product_id)?.slug ?? product_id;
+      this.audit({ action: "seat.revoked", target: { type: "user", id: user.id, name: user.name }, details: { product, type: "named", reason } });
+      this.webhook("seat.revoked", { product, user: { id: user.id, name: user.name }, type: "named", reason });
     }
   }
 
@@ -345,6 +384,9 @@ export class SeatChange {
       const result = open.machine.endByAdmin(s.userId, this.by, reason ?? "admin", until);
       if (!result) continue;
       ended.push(s.id);
+      this.webhook("shared_session.ended_by_admin", {
+        product: open.product.slug, sharedSessionId: s.id, userId: s.userId, by: this.by, reason: reason ?? null, sessionIds: result.sessionIds,
+      });
       this.audit({
         action: "shared_session.ended",
         target: { type: "shared_session", id: s.id },
@@ -374,6 +416,9 @@ export class SeatChange {
       this.locked.set(productId, { subscription, account });
     }
     this.namedFreed.add(productId);
+    this.webhook("subscription.changed", {
+      product: product.slug, named: { from: previous.named, to: requested.named }, concurrent: { from: previous.concurrent, to: requested.concurrent },
+    });
     return previous;
   }
 
@@ -453,6 +498,7 @@ export class SeatChange {
       accountId: this.accountId,
       pools: flushed.map((f) => f.flush),
       audits: this.audits,
+      webhooks: [...this.events, ...flushed.flatMap((f) => f.events)],
       payloads: packSignals(flushed.flatMap((f) => f.signals)),
     });
   }

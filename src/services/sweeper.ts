@@ -11,6 +11,7 @@ import { poolsWithLapsedPlaces } from "../store/queue.repository.js";
 import { poolsWithExpiredLeases } from "../store/shared-session.repository.js";
 import { timedOutPendingSessions } from "../store/support-session.repository.js";
 import { withSeats } from "./seat-pool.service.js";
+import { reclaimDormantAutomatically } from "./dormant-seat.service.js";
 
 /** The advisory lock key of the sweeper's leadership ("seatkeep" in ASCII, folded). */
 export const SWEEPER_LOCK_KEY = 0x5ea7_4ee9;
@@ -62,6 +63,7 @@ export function startSweeper(database: DatabaseHandle, intervalMs: number, onErr
       lastPurge = Date.now();
       await purgeLoginFailures(database.db, new Date(Date.now() - RETENTION_MS));
       await purgeIdempotencyKeys(database.db, new Date(Date.now() - RETENTION_MS));
+      await reclaimDormantAutomatically(database.db);
       await purgeAgentEvents(database.db, new Date(Date.now() - AGENT_EVENT_RETENTION_MS));
     }
   };

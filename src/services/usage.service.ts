@@ -76,7 +76,7 @@ export async function usageSeries(db: Db, principal: UserPrincipal, query: { pro
         }
         totalMax = Math.max(totalMax, total);
       } else if (ev.kind === "refusal") refusals += ev.count;
-      else if (ev.wait_seconds !== null) waits.push(ev.wait_seconds);
+      else if (ev.kind === "wait" && ev.wait_seconds !== null) waits.push(ev.wait_seconds);
     }
     waits.sort((a, b) => a - b);
     items.push({
@@ -98,7 +98,10 @@ export async function usageShortages(db: Db, principal: UserPrincipal, query: { 
   const product = await requireProduct(db, query.product);
   const { from, to } = windowOf(query);
   const { initial, events } = await loadWindow(db, principal.accountId, product.id, from, to);
-  const rows = events.map((e) => ({ at: e.at, kind: e.kind, occupied: e.occupied, total: e.total, waitSeconds: e.wait_seconds, count: e.count }));
+  // A wait given up ("abandon") is demand for the advice, neither a refusal nor an admission here.
+  const rows = events.flatMap((e) =>
+    e.kind === "abandon" ? [] : [{ at: e.at, kind: e.kind, occupied: e.occupied, total: e.total, waitSeconds: e.wait_seconds, count: e.count }],
+  );
   return {
     product: product.slug,
     from: from.toISOString(),

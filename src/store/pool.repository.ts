@@ -5,6 +5,8 @@ import { sql, type RawBuilder } from "kysely";
 import type { Db } from "./database.js";
 import { auditInsert, type AuditActor, type AuditEntry } from "./audit.repository.js";
 import { SIGNAL_CHANNEL } from "./side-channel.js";
+import { webhookInsert } from "./webhook.repository.js";
+import type { WebhookEvent } from "../domain/webhooks.js";
 import type { AccountRow, SubscriptionRow, SupportSessionRow } from "./schema.js";
 import type { AgentSeat, PoolWrites, QueueEntry } from "../domain/seat-pool.js";
 import type { SeatType } from "../domain/seat-rules.js";
@@ -214,6 +216,8 @@ export interface ChangeWrite {
   accountId: string;
   pools: PoolFlush[];
   audits: { actor: AuditActor; entry: AuditEntry }[];
+  /** Events for the account's webhook endpoints: their deliveries are written with the change (the outbox). */
+  webhooks: WebhookEvent[];
   /** Notification payloads, sent when the transaction commits. */
   payloads: string[];
 }
@@ -251,6 +255,8 @@ export async function writeChange(db: Db, change: ChangeWrite): Promise<void> {
   }
   const audit = auditInsert(change.accountId, change.audits);
   if (audit) second.push(audit);
+  const hooks = webhookInsert(change.accountId, change.webhooks, new Date());
+  if (hooks) second.push(hooks);
   const notify = sql`SELECT count(pg_notify(${SIGNAL_CHANNEL}, p)) FROM unnest(${change.payloads}::text[]) AS p`;
   if (rows > ROWS_PER_STATEMENT) {
     for (const part of [...first, ...second]) await sql`WITH w AS (${part}) SELECT 1`.execute(db);
@@ -380,12 +386,16 @@ function poolParts(f: PoolFlush): { updates: RawBuilder<unknown>[]; inserts: Raw
       WHERE r.account_id = ${accountId} AND r.product_id = ${productId} AND r.user_id = v.user_id AND r.resolved_at IS NULL`);
   }
 
-  // Usage: occupancy when it moved, the change's refusals in one row, each admitted waiter's wait.
+  // Usage: occupancy when it moved, the change's refusals in one row, each admitted waiter's
+  // wait, and how long each place given up without a seat had waited (demand turned away).
   const u = f.usage;
+  const seated = new Set(w.sharedStarted.map((s) => s.userId));
+  const abandoned = f.queueBefore.filter((e) => gone.includes(e.userId) && !seated.has(e.userId));
   const usage = [
     ...(u.occupied !== u.occupiedBefore || u.total !== u.totalBefore ? [{ kind: "occupancy", wait: null as number | null, count: 1 }] : []),
     ...(w.refusals > 0 ? [{ kind: "refusal", wait: null, count: w.refusals }] : []),
     ...w.waits.map((seconds) => ({ kind: "wait", wait: seconds, count: 1 })),
+    ...abandoned.map((e) => ({ kind: "abandon", wait: Math.max(0, (now.getTime() - e.enqueuedAt.getTime()) / 1000), count: 1 })),
   ];
   if (usage.length > 0) {
     inserts.push(sql`

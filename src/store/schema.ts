@@ -20,6 +20,10 @@ export interface AccountTable {
   lease_ttl_seconds: Generated<number>;
   pending_timeout_seconds: Generated<number>;
   ended_cooldown_seconds: Generated<number>;
+  /** A named seat unused this many days is dormant. */
+  dormant_days: Generated<number>;
+  /** What the sweeper does with dormant named seats: nothing, convert them to concurrent, or revoke them. */
+  dormant_reclaim: Generated<"off" | "convert" | "revoke">;
   created_at: Timestamp;
 }
 
@@ -192,7 +196,7 @@ export interface UsageEventTable {
   id: Generated<number>;
   product_id: string;
   at: Timestamp;
-  kind: "occupancy" | "refusal" | "wait";
+  kind: "occupancy" | "refusal" | "wait" | "abandon";
   occupied: number;
   total: number;
   wait_seconds: number | null;
@@ -261,6 +265,51 @@ export interface GroupSeatWarningTable {
   at: Timestamp;
 }
 
+export interface WebhookEndpointTable {
+  account_id: string;
+  id: string;
+  url: string;
+  description: string | null;
+  events: ColumnType<string[], string[], string[]>;
+  queue_threshold: number;
+  secret_sealed: string;
+  secret_hint: string;
+  enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  claimed_until: Timestamp | null;
+  claim_id: string | null;
+}
+
+export interface WebhookDeliveryTable {
+  account_id: string;
+  seq: Generated<number>;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  created_at: Timestamp;
+  status: Generated<"pending" | "delivered" | "failed">;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  give_up_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  replay_of: number | null;
+}
+
+export interface WebhookAttemptTable {
+  account_id: string;
+  delivery_seq: number;
+  n: number;
+  at: Timestamp;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   products: ProductTable;
   accounts: AccountTable;
@@ -283,6 +332,9 @@ export interface Database {
   group_seat_mappings: GroupSeatMappingTable;
   group_seat_warnings: GroupSeatWarningTable;
   agent_presence: AgentPresenceTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
   lease_signing_keys: LeaseSigningKeyTable;
   agent_events: AgentEventTable;
 }
@@ -297,3 +349,5 @@ export type SharedSessionRow = Selectable<SharedSessionTable>;
 export type SupportSessionRow = Selectable<SupportSessionTable>;
 export type QueueEntryRow = Selectable<QueueEntryTable>;
 export type ScimGroupRow = Selectable<ScimGroupTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;

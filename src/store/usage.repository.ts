@@ -1,6 +1,6 @@
 import type { Db } from "./database.js";
 
-export type UsageKind = "occupancy" | "refusal" | "wait";
+export type UsageKind = "occupancy" | "refusal" | "wait" | "abandon";
 
 export async function usageEvents(db: Db, accountId: string, productId: string, from: Date, to: Date) {
   return db
@@ -28,4 +28,17 @@ export async function occupancyBefore(db: Db, accountId: string, productId: stri
     .orderBy("id", "desc")
     .limit(1)
     .executeTakeFirst();
+}
+
+/** The product's shared sessions started in [from, to): when each started and ended (null: still held). */
+export async function seatHolds(db: Db, accountId: string, productId: string, from: Date, to: Date) {
+  return db
+    .selectFrom("shared_sessions")
+    .select(["created_at", "ended_at"])
+    .where("account_id", "=", accountId)
+    .where("product_id", "=", productId)
+    .where("created_at", ">=", from)
+    .where("created_at", "<", to)
+    .orderBy("created_at")
+    .execute();
 }

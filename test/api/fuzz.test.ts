@@ -134,6 +134,15 @@ class World {
   /** An open release request: closing it uses it up. */
   openReleaseRequest = () =>
     this.once("openReleaseRequest", async () => (await this.ok("POST", "/api/v1/me/release-requests", (await this.agent()).token, { product: await this.product() })).id, true);
+  /** A webhook endpoint (to a documentation address nothing answers at) with one delivery. */
+  webhook = () =>
+    this.once("webhook", async () => {
+      const admin = await this.admin();
+      const id = (await this.ok("POST", "/api/v1/webhooks", admin.token, { url: WEBHOOK_URL, events: ["seat.granted"] })).id;
+      await this.agentWithSeat();
+      const log = await this.t.call("GET", `/api/v1/webhooks/${id}/deliveries`, { token: admin.token });
+      return { id, delivery: log.body.items[0].id };
+    }, true);
   scimToken = () => this.once("scimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Fuzz IdP" })).token!);
   victimScimToken = () => this.once("victimScimToken", async () => (await this.ok("POST", "/api/v1/scim-tokens", (await this.admin()).token, { name: "Victim IdP" })).id, true);
   scimUser = () =>
@@ -147,6 +156,9 @@ class World {
       return id;
     }, true);
 }
+
+/** TEST-NET-3 (RFC 5737): public as far as the SSRF guard knows, and nothing there answers. */
+const WEBHOOK_URL = "https://203.0.113.10/seatkeeper";
 
 function scimUserBody() {
   const email = uniqueEmail("fuzz-scim");
@@ -167,12 +179,14 @@ async function callerOf(op: Operation, w: World): Promise<string | undefined> {
 /** A real value for each path param. */
 async function pathValue(op: Operation, name: string, w: World): Promise<string> {
   if (name === "product") return w.product();
+  if (name === "delivery") return (await w.webhook()).delivery;
   const routes: [RegExp, () => Promise<string>][] = [
     [/^\/api\/v1\/users\/\{id\}/, async () => (await w.victim()).id],
     [/^\/api\/v1\/me\/sessions\/\{id\}\//, () => w.supportSession()],
     [/^\/api\/v1\/groups\/\{id\}\//, () => w.group()],
     [/^\/api\/v1\/release-requests\/\{id\}\/close$/, () => w.openReleaseRequest()],
     [/^\/api\/v1\/scim-tokens\/\{id\}$/, () => w.victimScimToken()],
+    [/^\/api\/v1\/webhooks\/\{id\}/, async () => (await w.webhook()).id],
     [/^\/scim\/v2\/Users\/\{id\}$/, () => w.scimUser()],
     [/^\/scim\/v2\/Groups\/\{id\}$/, () => w.group()],
     [/^\/scim\/v2\/ResourceTypes\/\{id\}$/, async () => "User"],
@@ -194,6 +208,7 @@ async function hints(op: Operation, w: World): Promise<(name: string) => unknown
     named: 3,
     concurrent: 3,
     message: "Please free a seat",
+    url: WEBHOOK_URL,
   };
   if (/product/.test(JSON.stringify(op.body?.schema ?? {})) || op.query.some((q) => q.name === "product")) values.product = await w.product();
   if (op.path === "/api/v1/shared-sessions/end") values.ids = [await w.sharedSession()];
@@ -417,4 +432,5 @@ eachBackend("fuzz: every operation of /openapi.json", ({ t }) => {
     }
     if (findings.length > 0) assert.fail(`${findings.length} findings; replay with FUZZ_SEED=${SEED}:\n${findings.join("\n")}`);
   });
-}, { SEATKEEPER_SWEEP_INTERVAL_MS: "60000" });
+  // Nor may the webhook worker write its claims and attempts meanwhile: this process sends nothing.
+}, { SEATKEEPER_SWEEP_INTERVAL_MS: "60000", SEATKEEPER_WEBHOOK_DELIVERY: "0" });

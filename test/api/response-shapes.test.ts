@@ -126,6 +126,22 @@ eachBackend("response shapes", ({ t }) => {
     await ok(200, "GET", `/api/v1/usage/shortages?product=${slug}`, admin);
     await ok(200, "GET", "/api/v1/audit", admin);
 
+    // Seat-sizing advice, dormant seats, webhooks (to a documentation address nothing answers at).
+    await ok(200, "GET", `/api/v1/usage/advice?product=${slug}&days=30`, admin);
+    await ok(200, "GET", "/api/v1/dormant-seats?days=0", admin);
+    await ok(200, "POST", "/api/v1/dormant-seats/reclaim", { ...admin, body: { action: "convert", seats: [{ userId: agent.id, product: slug }] } });
+    await ok(200, "GET", "/api/v1/dormant-seats/settings", admin);
+    await ok(200, "PUT", "/api/v1/dormant-seats/settings", { ...admin, body: { days: 30, reclaim: "off" } });
+    const hook = await ok(201, "POST", "/api/v1/webhooks", { ...admin, body: { url: "https://203.0.113.10/hook", events: ["subscription.changed"] } });
+    await ok(200, "PUT", `/api/v1/subscription/${slug}`, { ...admin, body: { named: 1, concurrent: 2 } });
+    await ok(200, "GET", "/api/v1/webhooks", admin);
+    await ok(200, "GET", `/api/v1/webhooks/${hook.id}`, admin);
+    await ok(200, "PATCH", `/api/v1/webhooks/${hook.id}`, { ...admin, body: { enabled: false } });
+    await ok(200, "POST", `/api/v1/webhooks/${hook.id}/secret`, admin);
+    const log = await ok(200, "GET", `/api/v1/webhooks/${hook.id}/deliveries`, admin);
+    await ok(202, "POST", `/api/v1/webhooks/${hook.id}/deliveries/${log.items[0].id}/replay`, admin);
+    await ok(204, "DELETE", `/api/v1/webhooks/${hook.id}`, admin);
+
     // SCIM: a token, a provisioned group and its seat.
     const token = await ok(201, "POST", "/api/v1/scim-tokens", { ...admin, body: { name: "IdP" } });
     await ok(200, "GET", "/api/v1/scim-tokens", admin);

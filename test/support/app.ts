@@ -10,6 +10,7 @@ import { insertToken } from "../../src/store/token.repository.js";
 import { insertUser } from "../../src/store/user.repository.js";
 import type { Role } from "../../src/domain/access.js";
 import type {
+  DormantSeats, DormantSettings, ReclaimResult, SeatAdvice, WebhookDelivery, WebhookEndpoint, WebhookEndpoints, WebhookEndpointWithSecret,
   Account, AuditEntry, BulkSeatResult, EndedSharedSessions, Group, Heartbeat, ImportResult, MySeats, NewAccount, NewReleaseRequest, NewScimToken, Page,
   Problem, Product, ReleaseRequest, ScimToken, SharedSession, SignIn, Subscription, SubscriptionLine, SupportSession, Usage, User, UserActivity, UserCount,
   ClosedReleaseRequest, MyReleaseRequests, Queue, Shortages,
@@ -56,6 +57,12 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends "/api/v1/me/release-requests" ? Answer<MyReleaseRequests>
     : P extends "/api/v1/scim-tokens" ? Answer<Page<ScimToken>>
     : P extends "/api/v1/groups" ? Answer<Page<Group>>
+    : P extends "/api/v1/usage/advice" ? Answer<SeatAdvice>
+    : P extends "/api/v1/webhooks" ? Answer<WebhookEndpoints>
+    : P extends `/api/v1/webhooks/${string}/deliveries` ? Answer<Page<WebhookDelivery>>
+    : P extends `/api/v1/webhooks/${string}` ? Answer<WebhookEndpoint>
+    : P extends "/api/v1/dormant-seats" ? Answer<DormantSeats>
+    : P extends "/api/v1/dormant-seats/settings" ? Answer<DormantSettings>
     : P extends `/api/v1/${string}` ? Answer<object>
     : unknown)
   : M extends "POST" ? (
@@ -71,11 +78,16 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends "/api/v1/shared-sessions/end" ? Answer<EndedSharedSessions>
     : P extends `/api/v1/release-requests/${string}/close` ? Answer<ClosedReleaseRequest>
     : P extends "/api/v1/scim-tokens" ? Answer<NewScimToken>
+    : P extends "/api/v1/webhooks" ? Answer<WebhookEndpointWithSecret>
+    : P extends `/api/v1/webhooks/${string}/secret` ? Answer<WebhookEndpointWithSecret>
+    : P extends `/api/v1/webhooks/${string}/replay` ? Answer<WebhookDelivery>
+    : P extends "/api/v1/dormant-seats/reclaim" ? Answer<ReclaimResult>
     : P extends `/api/v1/${string}` ? Answer<object>
     : unknown)
   : M extends "PATCH" ? (
     P extends "/api/v1/account" ? Answer<Account>
     : P extends `/api/v1/users/${string}` ? Answer<User>
+    : P extends `/api/v1/webhooks/${string}` ? Answer<WebhookEndpoint>
     : P extends `/api/v1/${string}` ? Answer<object>
     : unknown)
   : M extends "PUT" ? (
@@ -83,6 +95,7 @@ type ShapeOf<M extends Method, P extends string> =
     : P extends `/api/v1/users/${string}/seats/${string}` ? Answer<User>
     : P extends `/api/v1/subscription/${string}` ? Answer<SubscriptionLine>
     : P extends `/api/v1/groups/${string}/seat` ? Answer<Group>
+    : P extends "/api/v1/dormant-seats/settings" ? Answer<DormantSettings>
     : P extends `/api/v1/${string}` ? Answer<object>
     : unknown)
   : P extends `/api/v1/${string}` ? Answer<object>

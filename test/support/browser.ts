@@ -70,10 +70,10 @@ export interface RunningServer {
 }
 
 /** Starts `seatkeeper serve` on a free port with a fresh demo database under .tmp/e2e/. */
-export async function startSeatkeeper(): Promise<RunningServer> {
+export async function startSeatkeeper(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = path.join(ROOT, ".tmp/e2e", randomBytes(6).toString("hex"));
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const server = await startServer({ SEATKEEPER_DEMO: "1", SEATKEEPER_DATA_DIR: dataDir }, 90_000);
+  const server = await startServer({ SEATKEEPER_DEMO: "1", SEATKEEPER_DATA_DIR: dataDir, ...env }, 90_000);
   return {
     url: server.url.replace(/\/$/, ""),
     dataDir,
@@ -153,7 +153,7 @@ export interface BrowserSuite {
  * database and one Chromium for its tests (`setup` runs once after them), and close every
  * browser context, the browser and the server at the end.
  */
-export function browserSuite(setup?: (admin: ApiClient) => Promise<unknown>): BrowserSuite {
+export function browserSuite(setup?: (admin: ApiClient) => Promise<unknown>, env: Record<string, string> = {}): BrowserSuite {
   const hasChromium = chromiumAvailable();
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
@@ -164,7 +164,7 @@ export function browserSuite(setup?: (admin: ApiClient) => Promise<unknown>): Br
     async () => {
       if (!hasChromium) return;
       ensureWebBuilt();
-      [server, browser] = await Promise.all([startSeatkeeper(), launchChromium()]);
+      [server, browser] = await Promise.all([startSeatkeeper(env), launchChromium()]);
       admin = await ApiClient.signIn(server.url, DEMO_ADMIN);
       await setup?.(admin);
       fs.mkdirSync(SCREENSHOTS, { recursive: true });

@@ -14,6 +14,8 @@ import { SubscriptionPage } from "./pages/Subscription";
 import { AuditPage } from "./pages/Audit";
 import { SettingsPage } from "./pages/Settings";
 import { OverviewPage } from "./pages/Overview";
+import { WebhooksPage } from "./pages/Webhooks";
+import { DormantSeatsPage } from "./pages/DormantSeats";
 
 const pages: Record<string, () => React.JSX.Element> = {
   "/overview": OverviewPage,
@@ -23,6 +25,8 @@ const pages: Record<string, () => React.JSX.Element> = {
   "/subscription": SubscriptionPage,
   "/audit": AuditPage,
   "/settings": SettingsPage,
+  "/webhooks": WebhooksPage,
+  "/dormant-seats": DormantSeatsPage,
 };
 
 function Routes() {

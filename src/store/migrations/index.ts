@@ -7,6 +7,7 @@ import * as scim from "./20261125_0003_scim.js";
 import * as scimUserNames from "./20261202_0004_scim_user_names.js";
 import * as seatCore from "./20261202_0006_seat_core.js";
 import * as leasesAndEvents from "./20261202_0007_leases_and_events.js";
+import * as demand from "./20261202_0008_demand.js";
 import * as userAdmin from "./20261202_0009_user_admin.js";
 import * as releaseOutcomes from "./20261202_0010_release_outcomes.js";
 
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   "20261202_0004_scim_user_names": scimUserNames,
   "20261202_0006_seat_core": seatCore,
   "20261202_0007_leases_and_events": leasesAndEvents,
+  "20261202_0008_demand": demand,
   "20261202_0009_user_admin": userAdmin,
   "20261202_0010_release_outcomes": releaseOutcomes,
 };

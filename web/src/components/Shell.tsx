@@ -64,8 +64,8 @@ const icons = {
 };
 
 export function useNavItems(): NavItem[] {
-  const { t } = useI18n();
-  const { isAdmin } = useAuth();
+  const { t, lang } = useI18n();
+  const { isAdmin, can } = useAuth();
   const items: NavItem[] = [
     { path: "/overview", label: t.navOverview, icon: icons.overview },
     { path: "/users", label: t.navUsers, icon: icons.users },
@@ -73,8 +73,13 @@ export function useNavItems(): NavItem[] {
     { path: "/shared-sessions", label: t.navSessions, icon: icons.sessions },
     { path: "/subscription", label: t.navSubscription, icon: icons.subscription },
   ];
+  if (can("seats:manage")) items.push({ path: "/dormant-seats", label: lang === "fr" ? "Postes dormants" : "Dormant seats", icon: icons.users });
   if (isAdmin) {
-    items.push({ path: "/audit", label: t.navAudit, icon: icons.audit }, { path: "/settings", label: t.navSettings, icon: icons.settings });
+    items.push(
+      { path: "/audit", label: t.navAudit, icon: icons.audit },
+      { path: "/webhooks", label: "Webhooks", icon: icons.audit },
+      { path: "/settings", label: t.navSettings, icon: icons.settings },
+    );
   }
   return items;
 }

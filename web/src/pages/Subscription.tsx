@@ -7,6 +7,7 @@ import { useData } from "../data";
 import { useI18n } from "../i18n";
 import { useQueryState } from "../router";
 import { ShortageList, UsageChart } from "../components/UsageChart";
+import { SeatAdvice } from "../components/SeatAdvice";
 import { Dialog, EmptyState, ErrorMessage, Field, GuardedButton, LoadError, Loading, Meter, PageHeader, Reason } from "../components/ui";
 import { useToast } from "../components/Toast";
 
@@ -145,6 +146,7 @@ function ProductCard({ line, range, billing, onEdit }: { line: SubscriptionLine;
         </div>
       </div>
       {(line.concurrent.total > 0 || line.concurrent.eligible > 0) && <ProductUsage line={line} range={range} billing={billing} onEdit={onEdit} />}
+      {line.concurrent.total > 0 && <SeatAdvice product={line.product} />}
     </section>
   );
 }
