@@ -81,7 +81,7 @@ eachBackend("bad input", ({ t }) => {
     const frField = await t().call("PUT", "/api/v1/subscription/x", { token: account.admin.token, body: { named: -1, concurrent: 0 }, headers: { "accept-language": "fr" } });
     assert.equal(frField.body.errors![0].message, "doit valoir au moins 0");
     const frRule = await t().call("GET", "/api/v1/users?seat=nonsense", { token: account.admin.token, headers: { "accept-language": "fr" } });
-    assert.deepEqual(frRule.body.errors, [{ field: "seat", message: "doit être de la forme <produit>:named ou <produit>:concurrent" }]);
+    assert.deepEqual(frRule.body.errors, [{ field: "seat", message: "doit être de la forme <produit>:named ou <produit>:concurrent, ou none" }]);
     const frJson = await t().call("POST", "/api/v1/users", { token: account.admin.token, body: "{", headers: { "accept-language": "fr" } });
     assert.deepEqual(frJson.body.errors, [{ field: "body", message: "n'est pas du JSON valide" }]);
   });
