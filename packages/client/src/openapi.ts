@@ -455,16 +455,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who did what, newest first */
+        /**
+         * Who did what, newest first; Accept: text/csv for CSV
+         * @description Extensions: `from` (at or after) and `to` (before) bound the entries' time. With `Accept: text/csv` the entries matching the filters (at most 100,000, newest first; limit and cursor do not apply) come as CSV with the columns at, actorType, actorId, actorName, action, targetType, targetId, targetName, details (details as JSON).
+         */
         get: {
             parameters: {
                 query: {
                     action?: string;
                     actor?: string;
                     cursor?: string;
+                    from?: string;
                     limit: number;
                     /** @description extension: only entries about this target (a user's id, say) */
                     target?: string;
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -561,6 +566,34 @@ export interface paths {
                 };
                 /** @description application/problem+json */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                406: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -800,6 +833,574 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dormant-seats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Named seats whose holder has not used the product for `days` (the account's setting by default), longest idle first */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                    /** @description product slug, e.g. remote-support-v5 */
+                    product?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: number;
+                            items: {
+                                /** Format: date-time */
+                                grantedAt: string;
+                                idleDays: number;
+                                lastUsedAt: string | null;
+                                product: string;
+                                user: {
+                                    /** @description the sign-in email; null for a user provisioned by SCIM without one, who cannot sign in until it has one */
+                                    email: string | null;
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            /**
+                             * @description what the server does with dormant named seats on its own: nothing, convert them to concurrent, or revoke them
+                             * @enum {string}
+                             */
+                            reclaim: "off" | "convert" | "revoke";
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dormant-seats/reclaim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Convert dormant named seats to concurrent ones, or revoke them, in bulk (a seat used meanwhile is skipped) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "convert" | "revoke";
+                        /** @description the period the seats were listed with; the account's setting by default */
+                        days?: number;
+                        seats: {
+                            /** @description product slug, e.g. remote-support-v5 */
+                            product: string;
+                            userId: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reclaimed: {
+                                product: string;
+                                userId: string;
+                            }[];
+                            /** @description not dormant (or not a named seat) any more */
+                            skipped: {
+                                product: string;
+                                userId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dormant-seats/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When a named seat counts as dormant, and whether dormant seats are reclaimed automatically */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a named seat unused this many days is dormant (default 30) */
+                            days: number;
+                            /**
+                             * @description what the server does with dormant named seats on its own: nothing, convert them to concurrent, or revoke them
+                             * @enum {string}
+                             */
+                            reclaim: "off" | "convert" | "revoke";
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Change the dormancy period and automatic reclaim (audited; the sweeper reclaims once a minute) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a named seat unused this many days is dormant (default 30) */
+                        days: number;
+                        /**
+                         * @description what the server does with dormant named seats on its own: nothing, convert them to concurrent, or revoke them
+                         * @enum {string}
+                         */
+                        reclaim: "off" | "convert" | "revoke";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a named seat unused this many days is dormant (default 30) */
+                            days: number;
+                            /**
+                             * @description what the server does with dormant named seats on its own: nothing, convert them to concurrent, or revoke them
+                             * @enum {string}
+                             */
+                            reclaim: "off" | "convert" | "revoke";
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1293,8 +1894,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked
-         * @description Each data: line is a JSON object with `type`. seat.granted, session.ended and seat.revoked come with an `id:` line; a client that reconnects with the header `Last-Event-ID` first gets the events after it (kept for an hour). queue.position events carry no id: the current positions are sent when the stream opens. The stream opens with `retry: 1000`.
+         * Server-Sent Events: seat.granted, queue.position, session.ended, seat.revoked, release_request.closed
+         * @description Each data: line is a JSON object with `type`. seat.granted, session.ended and seat.revoked come with an `id:` line; a client that reconnects with the header `Last-Event-ID` first gets the events after it (kept for an hour). queue.position events carry no id: the current positions are sent when the stream opens. The stream opens with `retry: 1000`. Extension: release_request.closed `{product, requestId, outcome, note, by}`, with an `id:` line, when an admin closes the agent's release request.
          */
         get: {
             parameters: {
@@ -1420,7 +2021,70 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Extension: the agent's release requests — open ones, and those of the last 7 days with how they closed and the admin's note */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                closedAt: string | null;
+                                closedBy: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                message: string | null;
+                                note: string | null;
+                                outcome: ("seat_granted" | "gave_up" | "dismissed" | "resolved") | null;
+                                product: string;
+                                productName: string;
+                                /** @enum {string} */
+                                state: "open" | "closed";
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Ask the admins to free a shared seat (S6) */
         post: {
@@ -2453,6 +3117,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Extension: the agents waiting for a concurrent seat, per product in queue order, and the seats reserved for someone */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description product slug, e.g. remote-support-v5 */
+                    product?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                position: number | null;
+                                product: string;
+                                reservedUntil: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description when the agent joined the queue
+                                 */
+                                since: string;
+                                /**
+                                 * @description waiting for a seat, or a freed seat is kept for the agent until reservedUntil
+                                 * @enum {string}
+                                 */
+                                state: "waiting" | "reserved";
+                                user: {
+                                    /** @description the sign-in email; null for a user provisioned by SCIM without one, who cannot sign in until it has one */
+                                    email: string | null;
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description a waiting POST /me/sessions of the agent is open (it is served the moment a seat frees) */
+                                waitingRequest: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/release-requests": {
         parameters: {
             query?: never;
@@ -2586,6 +3425,181 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/release-requests/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extension: dismiss a release request, or mark it resolved, with a note the agent sees
+         * @description Closes an open request; the agent reads the outcome and note in GET /api/v1/me/release-requests and gets a `release_request.closed` event. Requests also close by themselves when their agent gets a seat (`seat_granted`) or gives up (`gave_up`: its queue place lapsed, or its seat or account went). An unknown, closed or other account's request → 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        /** @enum {string} */
+                        outcome: "dismissed" | "resolved";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            message: string | null;
+                            note: string | null;
+                            outcome: ("seat_granted" | "gave_up" | "dismissed" | "resolved") | null;
+                            product: string;
+                            productName: string;
+                            /** @enum {string} */
+                            state: "open" | "closed";
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2993,6 +4007,8 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: string;
+                                idleSince: string | null;
+                                lastHeartbeatAt: string | null;
                                 /** Format: date-time */
                                 leaseExpiresAt: string;
                                 product: string;
@@ -3618,6 +4634,8 @@ export interface paths {
                                 /** Format: date-time */
                                 t: string;
                                 total: number;
+                                /** @description extension: the licensed total when occupiedMax was reached (a step may hold a licence change) */
+                                totalAtPeak: number;
                                 waitMeanSeconds: number | null;
                                 waitP95Seconds: number | null;
                                 waits: number;
@@ -3743,6 +4761,412 @@ export interface paths {
                 };
                 /** @description application/problem+json */
                 406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/advice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Seat-sizing advice: the recorded demand of the last 7 or 30 days replayed against other capacities (CSV with Accept: text/csv or format=csv)
+         * @description Replays every recorded request (seats taken, refusals, waits, waits given up) with the pool's own first-come-first-served rules against each capacity from half to twice today's, and answers refusals and the 95th-percentile wait for each.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 7 (default) or 30 */
+                    days?: number;
+                    format?: "json" | "csv";
+                    /** @description product slug, e.g. remote-support-v5 */
+                    product: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description today's concurrent seats */
+                            capacity: number;
+                            confidence: {
+                                /** @enum {string} */
+                                level: "none" | "low" | "medium" | "high";
+                                statement: string;
+                            };
+                            current: {
+                                capacity: number;
+                                /** @description requests that found no free seat on arrival */
+                                refusals: number;
+                                served: number;
+                                /** @description requests that never got a seat (did not wait, or gave up) */
+                                turnedAway: number;
+                                waitMeanSeconds: number;
+                                /** @description 95th percentile of the wait of the requests served (0 for one served at once) */
+                                waitP95Seconds: number;
+                            };
+                            days: number;
+                            /** Format: date-time */
+                            from: string;
+                            /** @description one row per capacity from −50 % to +100 % of today's */
+                            items: {
+                                capacity: number;
+                                /** @description requests that found no free seat on arrival */
+                                refusals: number;
+                                served: number;
+                                /** @description requests that never got a seat (did not wait, or gave up) */
+                                turnedAway: number;
+                                waitMeanSeconds: number;
+                                /** @description 95th percentile of the wait of the requests served (0 for one served at once) */
+                                waitP95Seconds: number;
+                            }[];
+                            product: string;
+                            recorded: {
+                                /** @description waits given up without a seat (counted as demand) */
+                                abandoned: number;
+                                refusals: number;
+                                refusedWithoutWaiting: number;
+                                requests: number;
+                                served: number;
+                            };
+                            suggested: number | null;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/shortages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Extension: when every concurrent seat was in use (S11), oldest first, with refusals and waits
+         * @description Default window: the last hour. A period still running has `end: null`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    from?: string;
+                    /** @description product slug, e.g. remote-support-v5 */
+                    product: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string;
+                            items: {
+                                durationSeconds: number;
+                                end: string | null;
+                                /** @description starts refused meanwhile (ALL_SHARED_SEATS_IN_USE) */
+                                refusals: number;
+                                /** Format: date-time */
+                                start: string;
+                                /** @description the licensed concurrent seats when it began */
+                                total: number;
+                                waitMaxSeconds: number | null;
+                                /** @description agents admitted after waiting */
+                                waits: number;
+                            }[];
+                            product: string;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5777,6 +7201,1132 @@ export interface paths {
                             type: string;
                         } & {
                             [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's webhook endpoints, without secrets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                enabled: boolean;
+                                events: ("pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked")[];
+                                /** @description deliveries given up after 24 h */
+                                failed: number;
+                                id: string;
+                                /** @description deliveries not sent yet (or being retried) */
+                                pending: number;
+                                /** @description queue.waiting_over fires when this many agents wait for a seat of a product */
+                                queueThreshold: number;
+                                /** @description the first characters of the signing secret */
+                                secretHint: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook endpoint; its signing secret is shown only in this answer
+         * @description Deliveries are POSTs signed with `Seatkeeper-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, retried with exponential backoff for 24 h. See docs/webhooks.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        enabled?: boolean;
+                        events: ("pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked")[];
+                        /** @description queue.waiting_over fires when this many agents wait for a seat of a product (default 5) */
+                        queueThreshold?: number;
+                        /** @description https:// (http:// and private addresses only when the server allows them) */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            enabled: boolean;
+                            events: ("pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked")[];
+                            id: string;
+                            /** @description queue.waiting_over fires when this many agents wait for a seat of a product */
+                            queueThreshold: number;
+                            /** @description the signing secret (whsec_…), shown only in this answer */
+                            secret: string;
+                            /** @description the first characters of the signing secret */
+                            secretHint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            enabled: boolean;
+                            events: ("pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked")[];
+                            id: string;
+                            /** @description queue.waiting_over fires when this many agents wait for a seat of a product */
+                            queueThreshold: number;
+                            /** @description the first characters of the signing secret */
+                            secretHint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a webhook endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint (a disabled one is sent nothing and collects no new deliveries) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        enabled?: boolean;
+                        events?: ("pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked")[];
+                        /** @description queue.waiting_over fires when this many agents wait for a seat of a product (default 5) */
+                        queueThreshold?: number;
+                        /** @description https:// (http:// and private addresses only when the server allows them) */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            enabled: boolean;
+                            events: ("pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked")[];
+                            id: string;
+                            /** @description queue.waiting_over fires when this many agents wait for a seat of a product */
+                            queueThreshold: number;
+                            /** @description the first characters of the signing secret */
+                            secretHint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first, each delivery with its attempts */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    state?: "pending" | "delivered" | "failed";
+                };
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                attempts: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deliveredAt: string | null;
+                                eventId: string;
+                                /** @enum {string} */
+                                eventType: "pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked";
+                                id: string;
+                                lastError: string | null;
+                                lastStatus: number | null;
+                                log: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    durationMs: number;
+                                    error: string | null;
+                                    n: number;
+                                    status: number | null;
+                                }[];
+                                nextAttemptAt: string | null;
+                                /** @description the JSON body sent */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                replayOf: string | null;
+                                /** @enum {string} */
+                                state: "pending" | "delivered" | "failed";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery's event again: a new delivery at the end of the endpoint's queue, with the same event id */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    delivery: string;
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            eventId: string;
+                            /** @enum {string} */
+                            eventType: "pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked";
+                            id: string;
+                            lastError: string | null;
+                            lastStatus: number | null;
+                            log: {
+                                /** Format: date-time */
+                                at: string;
+                                durationMs: number;
+                                error: string | null;
+                                n: number;
+                                status: number | null;
+                            }[];
+                            nextAttemptAt: string | null;
+                            /** @description the JSON body sent */
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            replayOf: string | null;
+                            /** @enum {string} */
+                            state: "pending" | "delivered" | "failed";
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description /readyz: the migrations not applied yet */
+                            pendingMigrations?: string[];
+                            /** @description ALL_SHARED_SEATS_IN_USE: the caller's place in the queue */
+                            queuePosition?: number;
+                            requestId: string;
+                            /** @description SEAT_COOLDOWN: seconds until the seat may be taken again */
+                            retryAfter?: number;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the endpoint's signing secret; the new one is shown only in this answer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an id; an unknown or malformed one is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            enabled: boolean;
+                            events: ("pool.exhausted" | "pool.available" | "queue.waiting_over" | "release_request.created" | "shared_session.ended_by_admin" | "lease.expired" | "subscription.changed" | "seat.granted" | "seat.revoked")[];
+                            id: string;
+                            /** @description queue.waiting_over fires when this many agents wait for a seat of a product */
+                            queueThreshold: number;
+                            /** @description the signing secret (whsec_…), shown only in this answer */
+                            secret: string;
+                            /** @description the first characters of the signing secret */
+                            secretHint: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
                         };
                     };
                 };
