@@ -8,7 +8,6 @@
 // a key file made in the data directory. A new key is made every rotation period; the one
 // before stays published until the next rotation (two valid at once).
 import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { CompactSign, exportJWK } from "jose";
 import { ConfigError, type Config } from "../config.js";
@@ -16,6 +15,7 @@ import { LEASE_TOKEN_TYPE, leaseClaims, publishedKeys, rotationDue } from "../do
 import { newId } from "../domain/ids.js";
 import type { Db } from "../store/database.js";
 import { deleteLeaseKeysExcept, insertLeaseKey, listLeaseKeys, lockLeaseKeyRotation, type LeaseKeyRecord } from "../store/lease-key.repository.js";
+import { readOrCreateSecretFile } from "./secret-file.js";
 
 export const LEASE_KEY_FILE = "lease-key.secret";
 /** Another process may have rotated: this one looks at the stored keys again this often. */
@@ -42,20 +42,8 @@ export interface PublicJwk {
 
 /** The 256-bit key that encrypts the private keys, derived from the configured secret or the key file. */
 export function leaseKeyEncryptionKey(config: Pick<Config, "leaseKeySecret" | "dataDir">): Buffer {
-  let secret = config.leaseKeySecret;
-  if (secret === undefined) {
-    const file = path.join(config.dataDir, LEASE_KEY_FILE);
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(config.dataDir, { recursive: true });
-      // wx: of two processes starting at once, one writes it and both read the same.
-      try {
-        fs.writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-    }
-    secret = fs.readFileSync(file, "utf8").trim();
-  }
+  const secret =
+    config.leaseKeySecret ?? readOrCreateSecretFile(path.join(config.dataDir, LEASE_KEY_FILE), () => randomBytes(32).toString("base64url"));
   return Buffer.from(hkdfSync("sha256", secret, "seatkeeper", "lease signing keys", 32));
 }
 

@@ -5,9 +5,9 @@
 // or, without it, 32 random bytes kept in `<data dir>/webhook.key` (mode 0600) — enough for
 // one host; several hosts on one PostgreSQL must share SEATKEEPER_WEBHOOK_KEY.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../config.js";
+import { readOrCreateSecretFile } from "./secret-file.js";
 
 const KEY_FILE = "webhook.key";
 const VERSION = "v1";
@@ -21,21 +21,7 @@ export interface SecretBox {
 function keyFrom(config: Config): Buffer {
   if (config.webhooks.key !== undefined) return createHash("sha256").update(config.webhooks.key).digest();
   const file = path.join(config.dataDir, KEY_FILE);
-  try {
-    return Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const key = randomBytes(32);
-  try {
-    fs.writeFileSync(file, `${key.toString("base64")}\n`, { flag: "wx", mode: 0o600 });
-    return key;
-  } catch (error) {
-    // Another process made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64");
-  }
+  return Buffer.from(readOrCreateSecretFile(file, () => randomBytes(32).toString("base64")), "base64");
 }
 
 export function secretBox(config: Config): SecretBox {
