@@ -11,10 +11,9 @@ import { useI18n, type Messages } from "../i18n";
 import { Link, navigate, useLocation } from "../router";
 import { Avatar, Dialog, ErrorMessage, Field, GuardedButton, LoadError, Loading } from "../components/ui";
 import { useToast } from "../components/Toast";
-import { RemoveUserDialog, SeatChips, SeatsDialog } from "./Users";
+import { PRIVILEGES, PrivilegesFieldset, RemoveUserDialog, SeatChips, SeatsDialog } from "./Users";
 import "../users.css";
 
-const PRIVILEGES: Privilege[] = ["users:write", "seats:manage"];
 const AUDIT_SHOWN = 10;
 
 function heldPrivileges(user: { role: Role; privileges: Privilege[] }): Privilege[] {
@@ -320,7 +319,7 @@ function auditDetail(e: AuditEntry, t: Messages, seat: (product: string, type: s
 /** Name, role, privileges and billing contact; saved together, confirmed in place. */
 function ProfileCard({ user, refusal, onSaved }: { user: User; refusal: string | null; onSaved: (user: User) => void }) {
   const { t } = useI18n();
-  const { isAdmin, can } = useAuth();
+  const { isAdmin } = useAuth();
   const toast = useToast();
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<Role>(user.role);
@@ -380,26 +379,7 @@ function ProfileCard({ user, refusal, onSaved }: { user: User; refusal: string |
             </option>
           </select>
         </Field>
-        {role === "manager" && (
-          <fieldset className="fieldset" disabled={disabled}>
-            <legend>{t.privilegesLabel}</legend>
-            {PRIVILEGES.map((p) => {
-              const held = can(p);
-              return (
-                <label key={p} className="check" title={held ? undefined : t.privilegeNotHeld}>
-                  <input
-                    type="checkbox"
-                    checked={privileges.includes(p)}
-                    disabled={!held}
-                    onChange={(e) => setPrivileges((current) => (e.target.checked ? [...current, p] : current.filter((x) => x !== p)))}
-                  />
-                  <span>{t.privileges[p]}</span>
-                </label>
-              );
-            })}
-            <p className="field-help">{isAdmin ? t.privilegesHelp : t.privilegeNotHeld}</p>
-          </fieldset>
-        )}
+        {role === "manager" && <PrivilegesFieldset privileges={privileges} onChange={setPrivileges} disabled={disabled} />}
         {isAdmin && (
           <label className="check" title={role === "admin" ? undefined : t.billingAdminsOnly}>
             <input type="checkbox" checked={effectiveBilling} disabled={disabled || role !== "admin"} onChange={(e) => setBillingContact(e.target.checked)} />

@@ -655,6 +655,38 @@ function UserEmail({ user }: { user: User }) {
   );
 }
 
+export const PRIVILEGES: Privilege[] = ["users:write", "seats:manage"];
+
+/** A manager's privileges as checkboxes: the caller can give only those it holds itself. */
+export function PrivilegesFieldset({ privileges, onChange, disabled = false }: {
+  privileges: Privilege[];
+  onChange: (update: (current: Privilege[]) => Privilege[]) => void;
+  disabled?: boolean;
+}) {
+  const { t } = useI18n();
+  const { isAdmin, can } = useAuth();
+  return (
+    <fieldset className="fieldset" disabled={disabled}>
+      <legend>{t.privilegesLabel}</legend>
+      {PRIVILEGES.map((p) => {
+        const held = can(p);
+        return (
+          <label key={p} className="check" title={held ? undefined : t.privilegeNotHeld}>
+            <input
+              type="checkbox"
+              checked={privileges.includes(p)}
+              disabled={!held}
+              onChange={(e) => onChange((current) => (e.target.checked ? [...current, p] : current.filter((x) => x !== p)))}
+            />
+            <span>{t.privileges[p]}</span>
+          </label>
+        );
+      })}
+      <p className="field-help">{isAdmin ? t.privilegesHelp : t.privilegeNotHeld}</p>
+    </fieldset>
+  );
+}
+
 function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (user: User, message: string, failed: boolean) => void }) {
   const { t, seatLabel } = useI18n();
   const { isAdmin, can } = useAuth();
@@ -752,26 +784,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (us
             </option>
           </select>
         </Field>
-        {role === "manager" && (
-          <fieldset className="fieldset">
-            <legend>{t.privilegesLabel}</legend>
-            {(["users:write", "seats:manage"] as const).map((p) => {
-              const held = can(p);
-              return (
-                <label key={p} className="check" title={held ? undefined : t.privilegeNotHeld}>
-                  <input
-                    type="checkbox"
-                    checked={privileges.includes(p)}
-                    disabled={!held}
-                    onChange={(e) => setPrivileges((current) => (e.target.checked ? [...current, p] : current.filter((x) => x !== p)))}
-                  />
-                  <span>{t.privileges[p]}</span>
-                </label>
-              );
-            })}
-            <p className="field-help">{!isAdmin ? t.privilegeNotHeld : t.privilegesHelp}</p>
-          </fieldset>
-        )}
+        {role === "manager" && <PrivilegesFieldset privileges={privileges} onChange={setPrivileges} />}
         {can("seats:manage") && subscription && subscription.length > 0 && (
           <fieldset className="fieldset add-user-seats">
             <legend>{t.seatsAtOnce}</legend>
