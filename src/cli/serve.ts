@@ -14,7 +14,10 @@ export async function serve(config: Config, print: (line: string) => void = cons
   try {
     await migrateToLatest(database.db);
     let demo: { email: string; password: string } | undefined;
-    if (config.demo && (await isDatabaseEmpty(database.db))) demo = await seedDemo(database.db);
+    if (config.demo && (await isDatabaseEmpty(database.db))) {
+      print("Seeding the demo account and recording its agents' last 24 hours (first start only)…");
+      demo = await seedDemo(database.db);
+    }
     const app = await buildApp({ config, database });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

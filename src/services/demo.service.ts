@@ -1,16 +1,21 @@
 // The demo account that `npm start` seeds on an empty database: the seed's three
 // products, an admin who is the billing contact, 2 named and 10 concurrent seats of
-// "Remote Support v5" shared by 15 agents, and a manager with limited privileges.
+// "Remote Support v5" shared by 15 agents, and a manager with limited privileges. The 15
+// agents' last 24 hours on that pool are recorded through the seat core, so usage,
+// shortages and the seat-sizing advice have a day to show.
 import type { Db } from "../store/database.js";
 import { newId } from "../domain/ids.js";
 import { insertAccount } from "../store/account.repository.js";
+import { purgeAgentEvents } from "../store/agent-event.repository.js";
 import { insertAudit } from "../store/audit.repository.js";
 import { findProductBySlug, insertProduct } from "../store/product.repository.js";
+import type { ProductRow } from "../store/schema.js";
 import { upsertSubscription } from "../store/subscription.repository.js";
 import { upsertAssignment } from "../store/seat.repository.js";
 import { insertUser } from "../store/user.repository.js";
 import { SYSTEM_ACTOR } from "./context.js";
 import { hashPassword } from "./crypto.js";
+import { recordDemoDay, type RecordedDay } from "./demo-history.service.js";
 
 export const DEMO_ADMIN_EMAIL = "admin@demo.seatkeeper.test";
 export const DEMO_PASSWORD = "seatkeeper-demo";
@@ -30,15 +35,22 @@ export interface DemoAccount {
   accountId: string;
   email: string;
   password: string;
+  /** The recorded day of "Remote Support v5". */
+  day: RecordedDay;
 }
 
-export async function seedDemo(db: Db): Promise<DemoAccount> {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Seeds the demo; its recorded day ends at `now` (the same seed always gives the same day). */
+export async function seedDemo(db: Db, options: { now?: Date; seed?: number } = {}): Promise<DemoAccount> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction().execute(async (tx) => {
     const products: Record<string, string> = {};
+    const rows: Record<string, ProductRow> = {};
     for (const p of DEMO_PRODUCTS) {
       const product = (await insertProduct(tx, { id: newId("prod"), slug: p.slug, name: p.name })) ?? (await findProductBySlug(tx, p.slug))!;
       products[p.slug] = product.id;
+      rows[p.slug] = product;
     }
     const account = await insertAccount(tx, { id: newId("acct"), name: "Demo Company" });
     await insertAudit(tx, account.id, SYSTEM_ACTOR, { action: "account.created", target: { type: "account", id: account.id, name: account.name } });
@@ -62,16 +74,24 @@ export async function seedDemo(db: Db): Promise<DemoAccount> {
       "Amélie Bernard", "Bruno Thomas", "Camille Robert", "David Richard", "Emma Durand", "François Moreau", "Gabrielle Simon",
       "Hugo Laurent", "Inès Lefebvre", "Julien Michel", "Karine Garcia", "Louis David", "Manon Bertrand", "Nicolas Roux", "Océane Vincent",
     ];
+    const sharing: string[] = [];
     for (const [i, name] of agentNames.entries()) {
       const u = await add(`agent${i + 1}@demo.seatkeeper.test`, name, "agent");
       await upsertAssignment(tx, account.id, u.id, rs5, "concurrent", "manual");
       if (i < 4) await upsertAssignment(tx, account.id, u.id, products["remote-support"], "concurrent", "manual");
+      sharing.push(u.id);
     }
+    const to = options.now ?? new Date();
+    const day = await recordDemoDay(tx, {
+      accountId: account.id, product: rows["remote-support-v5"], userIds: sharing, from: new Date(to.getTime() - DAY_MS), to, seed: options.seed ?? 2026,
+    });
+    // What the agents' apps were told during that day is not news to a stream opened now.
+    await purgeAgentEvents(tx, new Date(), account.id);
     await insertAudit(tx, account.id, SYSTEM_ACTOR, {
       action: "demo.seeded",
       target: { type: "account", id: account.id, name: account.name },
       details: { users: agentNames.length + 4 },
     });
-    return { accountId: account.id, email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD };
+    return { accountId: account.id, email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD, day };
   });
 }

@@ -160,6 +160,8 @@ export class SeatChange {
     readonly principal: Principal | null,
     private readonly locked: Map<string, LockedPool>,
     private readonly products: Map<string, ProductRow>,
+    /** The instant each pool is decided at: the clock, or a recorded moment (the demo's history). */
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.actor = principal ? auditActor(principal) : SYSTEM_ACTOR;
   }
@@ -185,7 +187,7 @@ export class SeatChange {
 
   /** An event for the account's webhook endpoints, delivered once this change commits. */
   webhook(type: WebhookEventType, data: Record<string, unknown>): void {
-    this.events.push(webhookEvent(type, new Date(), data));
+    this.events.push(webhookEvent(type, this.clock(), data));
   }
 
   private get by(): Actor {
@@ -198,7 +200,7 @@ export class SeatChange {
     if (!open) {
       const locked = this.locked.get(productId);
       if (!locked) return undefined;
-      const now = new Date();
+      const now = this.clock();
       const loaded = await loadPool(this.tx, this.accountId, productId, now, {
         userIds: [...new Set(wanted.userIds ?? [])],
         sessionIds: wanted.sessionIds ?? [],
@@ -507,7 +509,8 @@ export class SeatChange {
 /**
  * Runs `change` on the seats of `productIds` inside the caller's transaction: takes their
  * seat locks (in product-id order), then settles and writes when `change` returns. With
- * skipLocked, pools another transaction holds are left out (the sweeper).
+ * skipLocked, pools another transaction holds are left out (the sweeper). With `now`, the
+ * change is decided and recorded at that instant instead of the clock's (the demo's history).
  */
 export async function withSeats<T>(
   tx: Db,
@@ -515,14 +518,15 @@ export async function withSeats<T>(
   principal: Principal | null,
   productIds: string[],
   change: (seats: SeatChange) => Promise<T>,
-  options: { skipLocked?: boolean; products?: ProductRow[] } = {},
+  options: { skipLocked?: boolean; products?: ProductRow[]; now?: Date } = {},
 ): Promise<T> {
   const ids = [...new Set(productIds)].sort();
   const locked = await lockPools(tx, accountId, ids, options.skipLocked ?? false);
   const known = new Map((options.products ?? []).map((p) => [p.id, p]));
   const missing = ids.filter((id) => !known.has(id));
   for (const p of await findProductsByIds(tx, missing)) known.set(p.id, p);
-  const seats = new SeatChange(tx, accountId, principal, locked, known);
+  const at = options.now;
+  const seats = new SeatChange(tx, accountId, principal, locked, known, at ? () => at : undefined);
   const result = await change(seats);
   await seats.finish();
   return result;

@@ -30,8 +30,11 @@ export async function latestAgentEventId(db: Db, accountId: string, userId: stri
   return Number(rows[0]?.id ?? 0);
 }
 
-export async function purgeAgentEvents(db: Db, before: Date): Promise<void> {
-  await db.deleteFrom("agent_events").where("created_at", "<", before).execute();
+/** Deletes the events older than `before`, of every account or of one. */
+export async function purgeAgentEvents(db: Db, before: Date, accountId?: string): Promise<void> {
+  let query = db.deleteFrom("agent_events").where("created_at", "<", before);
+  if (accountId !== undefined) query = query.where("account_id", "=", accountId);
+  await query.execute();
 }
 
 /** An event for one agent that no seat change made (an admin closed its release request). */

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { ApiClient, DEMO_ADMIN, PHONE, browserSuite } from "../support/browser.js";
 import { startReceiver, verifySignature } from "../support/webhook-receiver.js";
 import { until } from "../support/pool.js";
+import type { SeatAdvice } from "../../src/domain/shapes.js";
 
 describe("seat-sizing advice, webhooks and dormant seats (browser)", () => {
   const suite = browserSuite(undefined, {
@@ -17,21 +18,19 @@ describe("seat-sizing advice, webhooks and dormant seats (browser)", () => {
   });
   const { skipWithoutChromium, shot } = suite;
 
-  test("twelve agents for ten seats: the Subscription page says two more seats would have refused nobody", async (t) => {
+  test("the demo's recorded day: the Subscription page says how many seats would have refused almost nobody, as the API replays it", async (t) => {
     if (skipWithoutChromium(t)) return;
-    let refused = 0;
-    for (let i = 1; i <= 12; i++) {
-      const agent = await ApiClient.signIn(suite.url, `agent${i}@demo.seatkeeper.test`, undefined, "desktop");
-      await agent.request("POST", "/me/sessions", { product: "remote-support-v5" }).catch(() => refused++);
-    }
-    assert.equal(refused, 2);
+    const admin = await ApiClient.signIn(suite.url, DEMO_ADMIN);
+    const replayed = await admin.request<SeatAdvice>("GET", "/usage/advice?product=remote-support-v5&days=7");
+    assert.ok(replayed.current.refusals > 0 && replayed.suggested !== null && replayed.suggested > 10, `the demo's day ran out of seats: ${JSON.stringify(replayed.current)}`);
+    const target = replayed.items.find((i) => i.capacity === replayed.suggested)!;
     const page = await suite.signIn(DEMO_ADMIN, { path: "/subscription" });
     const advice = page.getByRole("region", { name: "Remote Support v5", exact: true }).getByRole("region", { name: /Need more seats\?/ });
-    await advice.getByText("With 12 seats instead of 10, last week's 2 refusals would have been 0.").waitFor();
+    await advice.getByText(`With ${replayed.suggested} seats instead of 10, last week's ${replayed.current.refusals} refusals would have been ${target.refusals}`).waitFor();
     const rows = advice.getByRole("row");
-    assert.equal(await rows.count(), 1 + 16, "a header and one row per capacity from 5 to 20");
+    assert.equal(await rows.count(), 1 + replayed.items.length, "a header and one row per capacity from 5 to 20");
     await advice.getByText("today", { exact: true }).waitFor();
-    await advice.getByText("Low confidence").waitFor();
+    await advice.getByText({ low: "Low confidence", medium: "Medium confidence", high: "High confidence", none: "No data" }[replayed.confidence.level]).waitFor();
     await advice.scrollIntoViewIfNeeded();
     await shot(page, "seat-advice-desktop");
     const download = page.waitForEvent("download");
@@ -40,7 +39,7 @@ describe("seat-sizing advice, webhooks and dormant seats (browser)", () => {
 
     const phone = await suite.signIn(DEMO_ADMIN, { path: "/subscription", viewport: PHONE, locale: "fr-FR" });
     const conseil = phone.getByRole("region", { name: "Remote Support v5", exact: true }).getByRole("region", { name: /Besoin de plus de postes/ });
-    await conseil.getByText("Avec 12 postes au lieu de 10").waitFor();
+    await conseil.getByText(`Avec ${replayed.suggested} postes au lieu de 10`).waitFor();
     await conseil.scrollIntoViewIfNeeded();
     await shot(phone, "seat-advice-phone-fr");
   });

@@ -15,7 +15,7 @@ import { assertSecurityHeaders } from "../support/headers.js";
 
 const START_TIMEOUT_MS = 180_000;
 
-/** Copies the files git knows (tracked, and new ones not ignored) into `to`; node_modules is linked, not reinstalled. */
+/** Copies the files git knows (tracked, and new ones not ignored) into `to`; installed packages are linked, not reinstalled. */
 function cleanCopy(to: string): void {
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" });
   for (const file of files.split("\0")) {
@@ -24,7 +24,16 @@ function cleanCopy(to: string): void {
     fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(to, file));
   }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(to, "node_modules"), "dir");
+  // Each installed package is linked, but the workspace's own: its link would lead back to
+  // this checkout's packages/client, whose build the copy must make for itself.
+  const modules = path.join(to, "node_modules");
+  for (const entry of fs.readdirSync(path.join(ROOT, "node_modules"))) {
+    if (entry === "@seatkeeper") continue;
+    fs.mkdirSync(modules, { recursive: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules", entry), path.join(modules, entry), "dir");
+  }
+  fs.mkdirSync(path.join(modules, "@seatkeeper"));
+  fs.symlinkSync(path.join(to, "packages/client"), path.join(modules, "@seatkeeper/client"), "dir");
 }
 
 interface Started {
