@@ -36,7 +36,7 @@ const packages = readdirSync(path.join(root, "packages")).map((name) => path.joi
 const files = only.length > 0 ? only : [...testFiles("src"), ...testFiles("test"), ...testFiles("bench"), ...packages.flatMap(testFiles)].sort();
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", ...files],
+  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=600000", ...files],
   { cwd: root, stdio: "inherit", env: { ...process.env, LOG_LEVEL: "silent" } },
 );
 process.exit(result.status ?? 1);
