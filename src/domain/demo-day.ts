@@ -28,13 +28,9 @@ export function asksPerHour(hour: number): number {
 
 const PEAK_ASKS_PER_HOUR = 8;
 
-/** An agent's habit: some wait for a seat when none is free, the others try again later. */
-export interface Habit {
-  waits: boolean;
-}
-
-export function habitOf(index: number): Habit {
-  return { waits: index % 3 !== 2 };
+/** Two agents in three wait for a seat when none is free; the others try again later. */
+export function waitsForSeat(index: number): boolean {
+  return index % 3 !== 2;
 }
 
 /**

@@ -5,13 +5,13 @@
 // One liberty: instead of renewing every lease every 30 s (thousands of heartbeats that
 // leave no trace once the day is over), the account's leases last longer than any hold
 // while the day is played, and go back to the account's setting after.
-import { habitOf, holdMs, nextAsk, patienceMs, seededRandom } from "../domain/demo-day.js";
+import { holdMs, nextAsk, patienceMs, seededRandom, waitsForSeat } from "../domain/demo-day.js";
 import { newId } from "../domain/ids.js";
 import type { Demand } from "../domain/seat-advice.js";
 import type { WaitingRequest } from "../domain/seat-pool.js";
 import type { Db } from "../store/database.js";
 import type { ProductRow } from "../store/schema.js";
-import { updateAccount } from "../store/account.repository.js";
+import { findAccount, updateAccount } from "../store/account.repository.js";
 import { insertToken, revokeUserTokens } from "../store/token.repository.js";
 import { hashToken, newSecretToken } from "./crypto.js";
 import { withSeats, type OpenPool, type Wanted } from "./seat-pool.service.js";
@@ -56,7 +56,7 @@ export async function recordDemoDay(
   for (const [i, userId] of input.userIds.entries()) {
     const id = newId("tok");
     await insertToken(tx, { tokenHash: hashToken(newSecretToken("skt")), id, kind: "user", accountId, userId, name: null, app: "desktop" });
-    agents.push({ state: "idle", userId, tokenId: id, waits: habitOf(i).waits });
+    agents.push({ state: "idle", userId, tokenId: id, waits: waitsForSeat(i) });
   }
 
   const steps: Step[] = [];
@@ -71,8 +71,6 @@ export async function recordDemoDay(
     if (at !== null) plan({ at, kind: "ask", agent });
   };
   const day: RecordedDay = { asks: [], served: 0, refused: 0, gaveUp: 0 };
-  /** Holds planned per ask, by session once served. */
-  const holds = new Map<number, number>();
 
   const change = async (at: number, wanted: Wanted, decide: (open: OpenPool) => void): Promise<OpenPool> => {
     let opened: OpenPool | undefined;
@@ -90,15 +88,17 @@ export async function recordDemoDay(
     agents[index] = { state: "holding", userId: agent.userId, tokenId: agent.tokenId, waits: agent.waits, sessionId };
     day.served++;
     if (!connected) plan({ at: at + 5_000 + Math.round(random() * 40_000), kind: "connect", agent: index, sessionId });
-    plan({ at: Math.min(at + holds.get(ask)!, to - 1_000), kind: "end", agent: index, sessionId });
-    day.asks[ask].holdMs = Math.min(holds.get(ask)!, to - 1_000 - at);
+    // The day's last holds end with it: the ask's hold becomes the one it had.
+    const held = Math.min(day.asks[ask].holdMs, to - 1_000 - at);
+    plan({ at: at + held, kind: "end", agent: index, sessionId });
+    day.asks[ask].holdMs = held;
   };
   const idle = (index: number) => {
     const agent = agents[index];
     agents[index] = { state: "idle", userId: agent.userId, tokenId: agent.tokenId, waits: agent.waits };
   };
 
-  const { lease_ttl_seconds: leaseTtlSeconds } = await updateAccount(tx, accountId, {});
+  const { lease_ttl_seconds: leaseTtlSeconds } = (await findAccount(tx, accountId))!;
   await updateAccount(tx, accountId, { leaseTtlSeconds: DAY_LEASE_SECONDS });
   for (let i = 0; i < agents.length; i++) askLater(i, from - 2 * 60_000);
   while (steps.length > 0) {
@@ -109,8 +109,7 @@ export async function recordDemoDay(
     if (step.kind === "ask") {
       const ask = day.asks.length;
       const patience = agent.waits ? patienceMs(random) : 0;
-      day.asks.push({ at, holdMs: 0, patienceMs: patience });
-      holds.set(ask, holdMs(random));
+      day.asks.push({ at, holdMs: holdMs(random), patienceMs: patience });
       const request = { id: newId("wait"), tokenId: agent.tokenId };
       const wait = patience > 0 ? { until: new Date(at + patience), first: true, request } : null;
       let outcome: ReturnType<OpenPool["machine"]["start"]> | undefined;
@@ -127,7 +126,6 @@ export async function recordDemoDay(
       }
       if (!outcome!.refused) throw outcome!.error;
       day.refused++;
-      day.asks[ask].holdMs = holds.get(ask)!;
       if (wait) {
         agents[index] = { ...agent, state: "waiting", request, ask };
         plan({ at: at + patience, kind: "give_up", agent: index });

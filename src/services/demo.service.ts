@@ -45,16 +45,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function seedDemo(db: Db, options: { now?: Date; seed?: number } = {}): Promise<DemoAccount> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction().execute(async (tx) => {
-    const products: Record<string, string> = {};
-    const rows: Record<string, ProductRow> = {};
+    const products: Record<string, ProductRow> = {};
     for (const p of DEMO_PRODUCTS) {
-      const product = (await insertProduct(tx, { id: newId("prod"), slug: p.slug, name: p.name })) ?? (await findProductBySlug(tx, p.slug))!;
-      products[p.slug] = product.id;
-      rows[p.slug] = product;
+      products[p.slug] = (await insertProduct(tx, { id: newId("prod"), slug: p.slug, name: p.name })) ?? (await findProductBySlug(tx, p.slug))!;
     }
     const account = await insertAccount(tx, { id: newId("acct"), name: "Demo Company" });
     await insertAudit(tx, account.id, SYSTEM_ACTOR, { action: "account.created", target: { type: "account", id: account.id, name: account.name } });
-    for (const p of DEMO_PRODUCTS) await upsertSubscription(tx, account.id, products[p.slug], p.named, p.concurrent);
+    for (const p of DEMO_PRODUCTS) await upsertSubscription(tx, account.id, products[p.slug].id, p.named, p.concurrent);
 
     const add = async (email: string, name: string, role: "admin" | "manager" | "agent", extra: { privileges?: string[]; billingContact?: boolean } = {}) => {
       const user = await insertUser(tx, {
@@ -65,7 +62,7 @@ export async function seedDemo(db: Db, options: { now?: Date; seed?: number } = 
     };
     await add(DEMO_ADMIN_EMAIL, "Alice Martin", "admin", { billingContact: true });
     await add("manager@demo.seatkeeper.test", "Marc Dubois", "manager", { privileges: ["seats:manage"] });
-    const rs5 = products["remote-support-v5"];
+    const rs5 = products["remote-support-v5"].id;
     for (const [i, name] of ["Nadia Leroy", "Olivier Petit"].entries()) {
       const u = await add(`named${i + 1}@demo.seatkeeper.test`, name, "agent");
       await upsertAssignment(tx, account.id, u.id, rs5, "named", "manual");
@@ -78,12 +75,12 @@ export async function seedDemo(db: Db, options: { now?: Date; seed?: number } = 
     for (const [i, name] of agentNames.entries()) {
       const u = await add(`agent${i + 1}@demo.seatkeeper.test`, name, "agent");
       await upsertAssignment(tx, account.id, u.id, rs5, "concurrent", "manual");
-      if (i < 4) await upsertAssignment(tx, account.id, u.id, products["remote-support"], "concurrent", "manual");
+      if (i < 4) await upsertAssignment(tx, account.id, u.id, products["remote-support"].id, "concurrent", "manual");
       sharing.push(u.id);
     }
     const to = options.now ?? new Date();
     const day = await recordDemoDay(tx, {
-      accountId: account.id, product: rows["remote-support-v5"], userIds: sharing, from: new Date(to.getTime() - DAY_MS), to, seed: options.seed ?? 2026,
+      accountId: account.id, product: products["remote-support-v5"], userIds: sharing, from: new Date(to.getTime() - DAY_MS), to, seed: options.seed ?? 2026,
     });
     // What the agents' apps were told during that day is not news to a stream opened now.
     await purgeAgentEvents(tx, new Date(), account.id);
